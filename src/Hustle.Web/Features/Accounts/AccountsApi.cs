@@ -1,0 +1,84 @@
+using System.Security.Claims;
+using Hustle.Web.Accounts;
+using Hustle.Web.Infrastructure;
+using Hustle.Web.Payments;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
+
+namespace Hustle.Web.Features.Accounts;
+
+public sealed record MeResponse(string Id, string Email, string DisplayName, string? PaymentMethod, bool IsOperator);
+
+public sealed record UpdateMeRequest(string? DisplayName);
+
+public sealed record PaymentMethodRequest(string? PaymentMethod);
+
+public static class AccountsApi
+{
+    public const string SignInPolicy = "sign-in";
+
+    public static IEndpointRouteBuilder MapAccounts(this IEndpointRouteBuilder app)
+    {
+        var auth = app.MapGroup("/api/auth").WithTags("Accounts");
+        auth.MapIdentityApi<User>().RequireRateLimiting(SignInPolicy);
+        auth.MapPost("/logout", async (HttpContext http) =>
+        {
+            await http.SignOutAsync(IdentityConstants.ApplicationScheme);
+            return TypedResults.Ok();
+        }).RequireAuthorization();
+
+        var me = app.MapGroup("/api/me").WithTags("Accounts").RequireAuthorization();
+        me.MapGet("/", GetMe);
+        me.MapPut("/", UpdateMe);
+        me.MapPut("/payment-method", SetPaymentMethod);
+        return app;
+    }
+
+    private static async Task<MeResponse> GetMe(CurrentUser current, UserManager<User> users) =>
+        ToResponse(await FindAsync(current, users), current);
+
+    private static async Task<MeResponse> UpdateMe(UpdateMeRequest body, CurrentUser current, UserManager<User> users)
+    {
+        new RequestRules().Text("displayName", body.DisplayName, 60).ThrowIfAny();
+        var user = await FindAsync(current, users);
+        user.DisplayName = body.DisplayName!.Trim();
+        await users.UpdateAsync(user);
+        return ToResponse(user, current);
+    }
+
+    private static async Task<NoContent> SetPaymentMethod(PaymentMethodRequest body, CurrentUser current, UserManager<User> users, IPaymentMethodRules methods)
+    {
+        new RequestRules()
+            .Text("paymentMethod", body.PaymentMethod, 255)
+            .When(body.PaymentMethod is { } pm && !methods.IsAcceptable(pm), "paymentMethod", methods.Describe())
+            .ThrowIfAny();
+        var user = await FindAsync(current, users);
+        user.PaymentMethod = body.PaymentMethod;
+        await users.UpdateAsync(user);
+        return TypedResults.NoContent();
+    }
+
+    private static async Task<User> FindAsync(CurrentUser current, UserManager<User> users) =>
+        await users.FindByIdAsync(current.Id) ?? throw ApiProblem.NotFound("user");
+
+    private static MeResponse ToResponse(User u, CurrentUser current) =>
+        new(u.Id, u.Email ?? "", u.DisplayName.Length > 0 ? u.DisplayName : (u.Email ?? "").Split('@')[0], u.PaymentMethod, current.IsOperator);
+}
+
+/// <summary>Grants the operator role to the e-mail addresses listed in <c>Hustle:Operators</c>, at every sign-in.</summary>
+public sealed class OperatorClaims(IOptionsMonitor<HustleOptions> options) : IClaimsTransformation
+{
+    public Task<ClaimsPrincipal> TransformAsync(ClaimsPrincipal principal)
+    {
+        var email = principal.FindFirstValue(ClaimTypes.Email) ?? principal.FindFirstValue(ClaimTypes.Name);
+        if (email is not null && !principal.IsInRole(CurrentUser.OperatorRole)
+            && options.CurrentValue.Operators.Contains(email, StringComparer.OrdinalIgnoreCase))
+        {
+            principal.AddIdentity(new ClaimsIdentity([new Claim(ClaimTypes.Role, CurrentUser.OperatorRole)]));
+        }
+
+        return Task.FromResult(principal);
+    }
+}

@@ -1,0 +1,10 @@
+using Hustle.Web.Infrastructure;
+using Hustle.Web.Jobs;
+
+namespace Hustle.Web.Features.Jobs;
+
+public static class GetJob
+{
+    public static async Task<JobResponse> Handle(string id, CurrentUser me, JobStore jobs, CancellationToken ct) =>
+        JobViews.For(await jobs.GetForParticipantAsync(id, me.Id, ct), me.Id);
+}

@@ -1,0 +1,46 @@
+using Hustle.Domain.Jobs;
+using Hustle.Web.Features.Offers;
+using Hustle.Web.Infrastructure;
+using Hustle.Web.Jobs;
+using Hustle.Web.Payments;
+
+namespace Hustle.Web.Features.Lifecycle;
+
+/// <summary>The customer disputes a payment request (which stops auto-confirm); an operator can settle it by cancelling.</summary>
+public static class Disputes
+{
+    public static async Task<JobResponse> Dispute(string id, ReasonRequest? body, CurrentUser me, JobStore jobs, TimeProvider clock, CancellationToken ct)
+    {
+        new RequestRules().Text("reason", body?.Reason, 1000, required: false).ThrowIfAny();
+        var job = await jobs.GetForParticipantAsync(id, me.Id, ct);
+        job.Dispute(me.Actor, body?.Reason, clock.GetUtcNow());
+        await jobs.SaveAsync(job, ct);
+        return JobViews.For(job, me.Id);
+    }
+
+    public static async Task<JobResponse> ResolveByCancelling(string id, ReasonRequest? body, CurrentUser me, JobStore jobs, JobPayments payments, TimeProvider clock, CancellationToken ct)
+    {
+        new RequestRules().Text("reason", body?.Reason, 1000, required: false).ThrowIfAny();
+        var job = await jobs.FindAsync(id, ct) ?? throw ApiProblem.NotFound();
+        var actor = Actor.Operator(me.Id);
+        job.EnsureResolvable(actor);
+
+        var payment = await JobPayments.LoadAsync(jobs.Db, job.Id, ct);
+        await payments.VoidAsync(job.Id, payment.HoldId!, payment.AuthorizedAmount, ct);
+        job.ResolveDisputeByCancelling(actor, body?.Reason, clock.GetUtcNow());
+        payment.VoidedAmount += payment.AuthorizedAmount;
+        payment.AuthorizedAmount = 0;
+        payment.UpdatedAt = clock.GetUtcNow();
+        await jobs.SaveAsync(job, ct);
+        return JobViews.For(job, me.Id);
+    }
+
+    public static async Task<JobResponse> Cancel(string id, ReasonRequest? body, CurrentUser me, JobStore jobs, TimeProvider clock, CancellationToken ct)
+    {
+        new RequestRules().Text("reason", body?.Reason, 1000, required: false).ThrowIfAny();
+        var job = await jobs.GetForParticipantAsync(id, me.Id, ct);
+        job.Cancel(me.Actor, body?.Reason, clock.GetUtcNow());
+        await jobs.SaveAsync(job, ct);
+        return JobViews.For(job, me.Id);
+    }
+}

@@ -1,0 +1,22 @@
+namespace Hustle.Web;
+
+/// <summary>The <c>Hustle</c> configuration section. Every key is documented in the README.</summary>
+public sealed class HustleOptions
+{
+    public const string Section = "Hustle";
+
+    /// <summary>When a job expires if the customer does not say: this long after posting.</summary>
+    public TimeSpan DefaultJobExpiry { get; set; } = TimeSpan.FromDays(7);
+
+    /// <summary>How long a customer has to confirm before Hustle confirms for them.</summary>
+    public TimeSpan AutoConfirmWindow { get; set; } = TimeSpan.FromHours(72);
+
+    /// <summary>How often background sweeps (expiry, auto-confirm, holds, reconciliation) look for work.</summary>
+    public TimeSpan SweepInterval { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How long feed events are kept; a cursor older than this gets <c>resetRequired</c>.</summary>
+    public TimeSpan FeedRetention { get; set; } = TimeSpan.FromDays(30);
+
+    /// <summary>E-mail addresses of the people who hold the operator role (dispute handling).</summary>
+    public List<string> Operators { get; set; } = [];
+}

@@ -1,0 +1,148 @@
+using System.Security.Claims;
+using System.Security.Cryptography;
+using Hustle.Web.Data;
+using Microsoft.EntityFrameworkCore;
+
+namespace Hustle.Web.Infrastructure;
+
+/// <summary>The first answer to a state-changing request that carried an <c>Idempotency-Key</c>, kept to replay.</summary>
+public sealed class IdempotencyRecord
+{
+    public required string UserId { get; init; }
+
+    public required string Key { get; init; }
+
+    public required string RequestHash { get; init; }
+
+    public int? StatusCode { get; set; }
+
+    public string? ContentType { get; set; }
+
+    public byte[]? Body { get; set; }
+
+    public required DateTimeOffset CreatedAt { get; init; }
+}
+
+/// <summary>
+/// <c>Idempotency-Key</c> on POST and PATCH: the first request with a key runs and its answer is stored; a replay
+/// with the same method, path and body gets that answer again without running; the same key with another request
+/// is 422 <c>idempotency_mismatch</c>; a replay while the first is still running is 409. Answers of 5xx are not
+/// kept, so a retry after a failure runs again.
+/// </summary>
+public sealed class IdempotencyMiddleware(RequestDelegate next)
+{
+    public const string Header = "Idempotency-Key";
+
+    public async Task InvokeAsync(HttpContext http, HustleDb db, TimeProvider clock, ProblemExceptionHandler problems)
+    {
+        var key = http.Request.Headers[Header].ToString();
+        var userId = http.User.FindFirstValue(ClaimTypes.NameIdentifier);
+        if (key.Length == 0 || userId is null || !(HttpMethods.IsPost(http.Request.Method) || HttpMethods.IsPatch(http.Request.Method)))
+        {
+            await next(http);
+            return;
+        }
+
+        if (key.Length > 200)
+        {
+            throw ApiProblem.Validation($"{Header} must be at most 200 characters.");
+        }
+
+        http.Request.EnableBuffering();
+        using var body = new MemoryStream();
+        await http.Request.Body.CopyToAsync(body, http.RequestAborted);
+        http.Request.Body.Position = 0;
+        var hash = Convert.ToHexStringLower(SHA256.HashData([.. System.Text.Encoding.UTF8.GetBytes($"{http.Request.Method} {http.Request.Path}\n"), .. body.ToArray()]));
+
+        var existing = await db.Set<IdempotencyRecord>().AsNoTracking().FirstOrDefaultAsync(r => r.UserId == userId && r.Key == key, http.RequestAborted);
+        if (existing is not null)
+        {
+            await ReplayAsync(http, existing, hash);
+            return;
+        }
+
+        var record = new IdempotencyRecord { UserId = userId, Key = key, RequestHash = hash, CreatedAt = clock.GetUtcNow() };
+        db.Add(record);
+        try
+        {
+            await db.SaveChangesAsync(http.RequestAborted);
+        }
+        catch (DbUpdateException)
+        {
+            throw new ApiProblem(StatusCodes.Status409Conflict, "concurrency_conflict", "A request with this Idempotency-Key is already being processed.");
+        }
+
+        db.ChangeTracker.Clear();
+        var original = http.Response.Body;
+        using var captured = new MemoryStream();
+        http.Response.Body = captured;
+        try
+        {
+            await next(http);
+        }
+        catch (Exception e)
+        {
+            // A refusal is an answer like any other: kept and replayed, so a retried wrong code does not cost a second try.
+            if (!await problems.TryHandleAsync(http, e, http.RequestAborted))
+            {
+                http.Response.Body = original;
+                await ForgetAsync(db, userId, key);
+                throw;
+            }
+        }
+        finally
+        {
+            http.Response.Body = original;
+        }
+
+        captured.Position = 0;
+        await captured.CopyToAsync(original, http.RequestAborted);
+        await KeepAsync(db, userId, key, http.Response.StatusCode, http.Response.ContentType, captured.ToArray());
+    }
+
+    private static async Task ReplayAsync(HttpContext http, IdempotencyRecord existing, string hash)
+    {
+        if (existing.RequestHash != hash)
+        {
+            throw ApiProblem.IdempotencyMismatch();
+        }
+
+        if (existing.StatusCode is not { } status)
+        {
+            throw new ApiProblem(StatusCodes.Status409Conflict, "concurrency_conflict", "A request with this Idempotency-Key is already being processed.");
+        }
+
+        http.Response.StatusCode = status;
+        http.Response.Headers["Idempotent-Replayed"] = "true";
+        if (existing.ContentType is not null)
+        {
+            http.Response.ContentType = existing.ContentType;
+        }
+
+        await http.Response.Body.WriteAsync(existing.Body ?? [], http.RequestAborted);
+    }
+
+    private static async Task ForgetAsync(HustleDb db, string userId, string key)
+    {
+        db.ChangeTracker.Clear();
+        await db.Set<IdempotencyRecord>().Where(r => r.UserId == userId && r.Key == key).ExecuteDeleteAsync();
+    }
+
+    private static async Task KeepAsync(HustleDb db, string userId, string key, int status, string? contentType, byte[] body)
+    {
+        db.ChangeTracker.Clear();
+        var record = await db.Set<IdempotencyRecord>().FirstAsync(r => r.UserId == userId && r.Key == key);
+        if (status >= 500)
+        {
+            db.Remove(record);
+        }
+        else
+        {
+            record.StatusCode = status;
+            record.ContentType = contentType;
+            record.Body = body;
+        }
+
+        await db.SaveChangesAsync();
+    }
+}

@@ -1,0 +1,71 @@
+using Hustle.Domain.Jobs;
+using Hustle.Web.Data;
+using Hustle.Web.Infrastructure;
+using Hustle.Web.Sync;
+using Microsoft.EntityFrameworkCore;
+
+namespace Hustle.Web.Jobs;
+
+/// <summary>
+/// Loads jobs and saves every change the same way: the job (version-checked), its history lines and its feed
+/// events in one transaction; the push only after commit. A stale save is refused with 409 and applies nothing.
+/// </summary>
+public sealed class JobStore(HustleDb db, FeedWriter feed, IFeedPublisher publisher, RequestInfo request)
+{
+    public HustleDb Db => db;
+
+    public Task<Job?> FindAsync(string id, CancellationToken ct) =>
+        db.Jobs.Include(j => j.Offers).Include(j => j.PriceProposals).AsSplitQuery().FirstOrDefaultAsync(j => j.Id == id, ct);
+
+    /// <summary>The job, if <paramref name="userId"/> takes part in it; otherwise 404 (never "forbidden": we don't confirm it exists).</summary>
+    public async Task<Job> GetForParticipantAsync(string id, string userId, CancellationToken ct)
+    {
+        var job = await FindAsync(id, ct);
+        return job is not null && JobViews.CanSee(job, userId) ? job : throw ApiProblem.NotFound();
+    }
+
+    public async Task<Job> GetByOfferAsync(string offerId, string userId, CancellationToken ct)
+    {
+        var jobId = await db.Offers.Where(o => o.Id == offerId).Select(o => o.JobId).FirstOrDefaultAsync(ct);
+        var job = jobId is null ? null : await FindAsync(jobId, ct);
+        var offer = job?.Offers.First(o => o.Id == offerId);
+        return job is not null && (job.CustomerId == userId || offer!.HustlerId == userId) ? job : throw ApiProblem.NotFound("offer");
+    }
+
+    public void Add(Job job) => db.Jobs.Add(job);
+
+    /// <summary>Saves the job with everything it recorded. <paramref name="alsoSave"/> runs inside the same transaction.</summary>
+    public async Task SaveAsync(Job job, CancellationToken ct, Func<Task>? alsoSave = null)
+    {
+        foreach (var entry in job.NewHistory)
+        {
+            entry.RequestId = request.Id;
+            db.JobHistory.Add(entry);
+        }
+
+        IReadOnlyList<FeedPush> pushes;
+        await using (var transaction = await db.Database.BeginTransactionAsync(ct))
+        {
+            try
+            {
+                await db.SaveChangesAsync(ct);
+            }
+            catch (DbUpdateConcurrencyException)
+            {
+                db.ChangeTracker.Clear();
+                throw ApiProblem.Concurrency();
+            }
+
+            if (alsoSave is not null)
+            {
+                await alsoSave();
+            }
+
+            pushes = await feed.AppendAsync(job.NewEvents, job.CustomerId, ct);
+            await transaction.CommitAsync(ct);
+        }
+
+        job.ClearRecorded();
+        publisher.Publish(pushes);
+    }
+}

@@ -1,0 +1,158 @@
+using System.Security.Cryptography;
+using System.Text;
+using Hustle.Domain.Jobs;
+using Hustle.Web.Data;
+using Hustle.Web.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+
+namespace Hustle.Web.Payments;
+
+/// <summary>
+/// Every money step of a job, done the way DESIGN §3 asks: journal the call, call the gateway outside any
+/// database transaction with a key derived from the operation, then let the caller commit the transition with
+/// <see cref="RecordHold"/> and friends inside its transaction. If that commit loses a race, <see cref="CompensateAsync"/>
+/// voids the hold it took, unless the winner uses that very hold. Calls left <c>Started</c> by a crash are
+/// repaired by <c>PaymentReconciler</c>.
+/// </summary>
+public sealed class JobPayments(IPaymentGateway gateway, IDbContextFactory<HustleDb> contexts, TimeProvider clock, ILogger<JobPayments> log)
+{
+    public string Provider => gateway.Name;
+
+    public static string AuthorizeKey(Job job, string offerId, string paymentMethod) =>
+        $"job/{job.Id}/authorize/{offerId}/v{job.Version}/{ShortHash(paymentMethod)}";
+
+    public static string CaptureKey(Job job) => $"job/{job.Id}/capture/v{job.CaptureAttempt + 1}";
+
+    public static string VoidKey(string jobId, string holdId) => $"job/{jobId}/void/{holdId}";
+
+    public Task<GatewayResult> AuthorizeAsync(Job job, string offerId, string customerId, string paymentMethod, long amount, CancellationToken ct) =>
+        RunAsync(job.Id, "authorize", AuthorizeKey(job, offerId, paymentMethod), amount, holdId: null, paymentMethod,
+            (g, key) => g.AuthorizeAsync(new AuthorizeRequest(customerId, paymentMethod, amount, job.Currency, job.Id, key), ct), ct);
+
+    public Task<GatewayResult> IncreaseAsync(Job job, Payment payment, long newAmount, string keySuffix, bool forceNewHold, CancellationToken ct) =>
+        RunAsync(job.Id, forceNewHold ? "reauthorize" : "increase", $"job/{job.Id}/{(forceNewHold ? "reauthorize" : "increase")}/{keySuffix}", newAmount, payment.HoldId, payment.PaymentMethod,
+            (g, key) => g.IncreaseAsync(new ChangeAmountRequest(payment.HoldId!, job.CustomerId, payment.PaymentMethod!, newAmount, job.Currency, job.Id, key, forceNewHold), ct), ct);
+
+    public Task<GatewayResult> CaptureAsync(Job job, Payment payment, long amount, CancellationToken ct) =>
+        RunAsync(job.Id, "capture", CaptureKey(job), amount, payment.HoldId, null,
+            (g, key) => g.CaptureAsync(new CaptureRequest(payment.HoldId!, amount, key), ct), ct);
+
+    public Task<GatewayResult> VoidAsync(string jobId, string holdId, long amount, CancellationToken ct) =>
+        RunAsync(jobId, "void", VoidKey(jobId, holdId), amount, holdId, null,
+            (g, key) => g.VoidAsync(new HoldRequest(holdId, key), ct), ct);
+
+    public Task<GatewayResult> RefundAsync(Job job, Payment payment, long amount, CancellationToken ct) =>
+        RunAsync(job.Id, "refund", $"job/{job.Id}/refund/{payment.HoldId}/{payment.RefundedAmount}", amount, payment.HoldId, null,
+            (g, key) => g.RefundAsync(new RefundRequest(payment.HoldId!, amount, key), ct), ct);
+
+    /// <summary>The job's payment record, tracked by the caller's context so it saves with the transition.</summary>
+    public static async Task<Payment> LoadAsync(HustleDb db, string jobId, CancellationToken ct) =>
+        await db.Set<Payment>().FirstOrDefaultAsync(p => p.JobId == jobId, ct)
+        ?? throw new InvalidOperationException($"Job {jobId} has no payment record.");
+
+    /// <summary>A new hold for a job (accept, re-authorization, or a replaced hold): recorded in the caller's transaction.</summary>
+    public async Task RecordHold(HustleDb db, Job job, GatewayResult hold, string paymentMethod, CancellationToken ct)
+    {
+        var payment = await db.Set<Payment>().FirstOrDefaultAsync(p => p.JobId == job.Id, ct);
+        if (payment is null)
+        {
+            payment = new Payment { JobId = job.Id, Provider = gateway.Name, Currency = job.Currency };
+            db.Add(payment);
+        }
+
+        payment.Provider = gateway.Name;
+        payment.PaymentMethod = paymentMethod;
+        payment.HoldId = hold.HoldId;
+        payment.AuthorizedAmount = hold.Amount;
+        payment.CapturedAmount = 0;
+        payment.HoldExpiresAt = hold.HoldExpiresAt;
+        payment.UpdatedAt = clock.GetUtcNow();
+        await db.SaveChangesAsync(ct);
+    }
+
+    /// <summary>
+    /// Undoes a hold whose transition did not commit. The hold is left alone when the committed job uses it (a
+    /// racing request with the same key got the same hold and won).
+    /// </summary>
+    public async Task CompensateAsync(string jobId, GatewayResult hold, CancellationToken ct)
+    {
+        if (hold.HoldId is null)
+        {
+            return;
+        }
+
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        var current = await db.Set<Payment>().AsNoTracking().Where(p => p.JobId == jobId).Select(p => p.HoldId).FirstOrDefaultAsync(ct);
+        if (current == hold.HoldId)
+        {
+            return;
+        }
+
+        var voided = await VoidAsync(jobId, hold.HoldId, hold.Amount, CancellationToken.None);
+        await MarkCompensatedAsync(db, jobId, hold.HoldId, voided.Succeeded, CancellationToken.None);
+    }
+
+    /// <summary>Journals the call, makes it, settles the journal, and turns a refusal into the contract's problem.</summary>
+    private async Task<GatewayResult> RunAsync(string jobId, string operation, string key, long amount, string? holdId, string? paymentMethod, Func<IPaymentGateway, string, Task<GatewayResult>> call, CancellationToken ct)
+    {
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        var entry = new PaymentCall { JobId = jobId, Operation = operation, IdempotencyKey = key, Amount = amount, HoldId = holdId, PaymentMethod = paymentMethod, State = PaymentCallState.Started, StartedAt = clock.GetUtcNow() };
+        db.Add(entry);
+        await db.SaveChangesAsync(ct);
+        return await SettleAsync(db, entry, () => call(gateway, key), ct);
+    }
+
+    /// <summary>Makes (or repeats, for the reconciler) a journaled call and records its outcome.</summary>
+    public async Task<GatewayResult> SettleAsync(HustleDb db, PaymentCall entry, Func<Task<GatewayResult>> call, CancellationToken ct)
+    {
+        var (jobId, operation, key, holdId) = (entry.JobId, entry.Operation, entry.IdempotencyKey, entry.HoldId);
+
+        GatewayResult result;
+        try
+        {
+            result = await call();
+        }
+        catch (Exception e) when (e is HttpRequestException or TimeoutException or TaskCanceledException)
+        {
+            log.LogWarning(e, "Gateway {Operation} for job {JobId} did not answer; the reconciler will repeat it with key {Key}.", operation, jobId, key);
+            throw ApiProblem.PaymentUnavailable();
+        }
+
+        entry.State = result.Outcome switch
+        {
+            GatewayOutcome.Succeeded => PaymentCallState.Succeeded,
+            GatewayOutcome.Declined => PaymentCallState.Declined,
+            GatewayOutcome.Failed => PaymentCallState.Failed,
+            GatewayOutcome.IdempotencyMismatch => PaymentCallState.IdempotencyMismatch,
+            _ => PaymentCallState.Unavailable,
+        };
+        entry.HoldId = result.HoldId ?? holdId;
+        entry.ReplacedHoldId = result.Succeeded && holdId is not null && result.HoldId is not null && result.HoldId != holdId && operation != "void" ? holdId : null;
+        entry.Error = result.FailureMessage;
+        entry.SettledAt = clock.GetUtcNow();
+        await db.SaveChangesAsync(CancellationToken.None);
+
+        return result.Outcome switch
+        {
+            GatewayOutcome.Succeeded => result,
+            GatewayOutcome.Failed when operation == "capture" => result,
+            GatewayOutcome.Failed => throw ApiProblem.PaymentFailed(result.FailureMessage),
+            GatewayOutcome.Declined => throw ApiProblem.PaymentDeclined(result.FailureMessage),
+            GatewayOutcome.IdempotencyMismatch => throw ApiProblem.IdempotencyMismatch(),
+            _ => throw ApiProblem.PaymentUnavailable(),
+        };
+    }
+
+    private static async Task MarkCompensatedAsync(HustleDb db, string jobId, string holdId, bool voided, CancellationToken ct)
+    {
+        var calls = await db.Set<PaymentCall>().Where(c => c.JobId == jobId && c.HoldId == holdId && c.State == PaymentCallState.Succeeded && c.Operation != "void").ToListAsync(ct);
+        foreach (var c in calls)
+        {
+            c.State = voided ? PaymentCallState.Compensated : c.State;
+        }
+
+        await db.SaveChangesAsync(ct);
+    }
+
+    private static string ShortHash(string text) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)))[..12];
+}

@@ -1,0 +1,183 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Hustle.Web.Data;
+using Hustle.Web.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace Hustle.Web.Payments.Simulated;
+
+public sealed class SimulatedPaymentOptions
+{
+    /// <summary>How long an uncaptured hold lives before it lapses, as Stripe's do (about 7 days).</summary>
+    public TimeSpan HoldLifetime { get; set; } = TimeSpan.FromDays(7);
+}
+
+/// <summary>
+/// A payment provider that behaves like Stripe's manual-capture PaymentIntents, kept in Hustle's own database so
+/// a restart loses nothing. Test payment methods, in the spirit of Stripe's test cards:
+/// <c>pm_card_visa</c> works (and supports incremental authorization), <c>pm_card_noIncremental</c> works but a
+/// larger amount needs a new hold, <c>pm_card_chargeDeclined</c> is declined at authorization, and
+/// <c>pm_card_captureFails</c> authorizes but fails at capture. Each call runs in one transaction together with
+/// the record of its idempotency key: a replay returns the first answer, the same key with other parameters is
+/// refused, and two racing calls with one key move money once.
+/// </summary>
+public sealed class SimulatedGateway(IDbContextFactory<HustleDb> contexts, TimeProvider clock, IOptions<SimulatedPaymentOptions> options) : IPaymentGateway, IPaymentMethodRules
+{
+    public const string Visa = "pm_card_visa";
+    public const string NoIncremental = "pm_card_noIncremental";
+    public const string ChargeDeclined = "pm_card_chargeDeclined";
+    public const string CaptureFails = "pm_card_captureFails";
+
+    private static readonly string[] Methods = [Visa, NoIncremental, ChargeDeclined, CaptureFails];
+
+    public string Name => "simulated";
+
+    public bool IsAcceptable(string paymentMethod) => Methods.Contains(paymentMethod);
+
+    public string Describe() => $"paymentMethod must be one of the simulated test cards: {string.Join(", ", Methods)}.";
+
+    public Task<GatewayResult> AuthorizeAsync(AuthorizeRequest r, CancellationToken ct) =>
+        RunAsync(r.IdempotencyKey, $"authorize|{r.CustomerId}|{r.PaymentMethod}|{r.Amount}|{r.Currency}|{r.JobId}", db => Task.FromResult(Authorize(db, r.CustomerId, r.PaymentMethod, r.Amount, r.Currency, r.JobId)), ct);
+
+    public Task<GatewayResult> IncreaseAsync(ChangeAmountRequest r, CancellationToken ct) =>
+        RunAsync(r.IdempotencyKey, $"increase|{r.HoldId}|{r.PaymentMethod}|{r.NewAmount}|{r.ForceNewHold}", async db =>
+        {
+            var hold = await FindLiveAsync(db, r.HoldId, ct);
+            if (hold is null)
+            {
+                return GatewayResult.Failure(GatewayOutcome.Failed, "payment_intent_unexpected_state", "The hold is no longer open.");
+            }
+
+            if (!r.ForceNewHold && hold.PaymentMethod == r.PaymentMethod && hold.PaymentMethod != NoIncremental && r.NewAmount >= hold.Amount)
+            {
+                hold.Amount = r.NewAmount;
+                return new GatewayResult(GatewayOutcome.Succeeded, hold.Id, hold.Amount, hold.ExpiresAt, Incremental: true);
+            }
+
+            var replacement = Authorize(db, r.CustomerId, r.PaymentMethod, r.NewAmount, r.Currency, r.JobId);
+            if (replacement.Succeeded)
+            {
+                hold.Status = SimulatedHoldStatus.Canceled;
+            }
+
+            return replacement;
+        }, ct);
+
+    public Task<GatewayResult> CaptureAsync(CaptureRequest r, CancellationToken ct) =>
+        RunAsync(r.IdempotencyKey, $"capture|{r.HoldId}|{r.Amount}", async db =>
+        {
+            var hold = await FindLiveAsync(db, r.HoldId, ct);
+            if (hold is null)
+            {
+                return GatewayResult.Failure(GatewayOutcome.Failed, "payment_intent_unexpected_state", "The hold has lapsed or was released; authorize again.");
+            }
+
+            if (r.Amount < 1 || r.Amount > hold.Amount)
+            {
+                return GatewayResult.Failure(GatewayOutcome.Failed, "amount_too_large", $"Cannot capture {r.Amount}: {hold.Amount} is authorized.");
+            }
+
+            if (hold.PaymentMethod == CaptureFails)
+            {
+                return GatewayResult.Failure(GatewayOutcome.Failed, "capture_failed", "The card issuer refused the capture.");
+            }
+
+            hold.Captured = r.Amount;
+            hold.Status = SimulatedHoldStatus.Captured;
+            return new GatewayResult(GatewayOutcome.Succeeded, hold.Id, r.Amount);
+        }, ct);
+
+    public Task<GatewayResult> VoidAsync(HoldRequest r, CancellationToken ct) =>
+        RunAsync(r.IdempotencyKey, $"void|{r.HoldId}", async db =>
+        {
+            var hold = await FindLiveAsync(db, r.HoldId, ct);
+            if (hold is null)
+            {
+                return GatewayResult.Failure(GatewayOutcome.Failed, "payment_intent_unexpected_state", "Only an uncaptured hold can be voided.");
+            }
+
+            hold.Status = SimulatedHoldStatus.Canceled;
+            return new GatewayResult(GatewayOutcome.Succeeded, hold.Id, hold.Amount);
+        }, ct);
+
+    public Task<GatewayResult> RefundAsync(RefundRequest r, CancellationToken ct) =>
+        RunAsync(r.IdempotencyKey, $"refund|{r.HoldId}|{r.Amount}", async db =>
+        {
+            var hold = await db.Set<SimulatedHold>().FirstOrDefaultAsync(h => h.Id == r.HoldId, ct);
+            if (hold is not { Status: SimulatedHoldStatus.Captured } || r.Amount < 1 || r.Amount > hold.Captured - hold.Refunded)
+            {
+                return GatewayResult.Failure(GatewayOutcome.Failed, "charge_not_refundable", "Nothing (or less) is left to refund.");
+            }
+
+            hold.Refunded += r.Amount;
+            return new GatewayResult(GatewayOutcome.Succeeded, hold.Id, r.Amount);
+        }, ct);
+
+    private GatewayResult Authorize(HustleDb db, string customerId, string paymentMethod, long amount, string currency, string jobId)
+    {
+        if (paymentMethod == ChargeDeclined || !IsAcceptable(paymentMethod))
+        {
+            return GatewayResult.Failure(GatewayOutcome.Declined, "card_declined", "Your card was declined.");
+        }
+
+        var now = clock.GetUtcNow();
+        var hold = new SimulatedHold
+        {
+            Id = Ids.New("pi_sim"),
+            CustomerId = customerId,
+            PaymentMethod = paymentMethod,
+            Currency = currency,
+            JobId = jobId,
+            Amount = amount,
+            Status = SimulatedHoldStatus.RequiresCapture,
+            CreatedAt = now,
+            ExpiresAt = now + options.Value.HoldLifetime,
+        };
+        db.Add(hold);
+        return new GatewayResult(GatewayOutcome.Succeeded, hold.Id, amount, hold.ExpiresAt);
+    }
+
+    /// <summary>An uncaptured hold that has not lapsed; a lapsed one is marked so on the way.</summary>
+    private async Task<SimulatedHold?> FindLiveAsync(HustleDb db, string holdId, CancellationToken ct)
+    {
+        var hold = await db.Set<SimulatedHold>().FirstOrDefaultAsync(h => h.Id == holdId, ct);
+        if (hold is { Status: SimulatedHoldStatus.RequiresCapture } && hold.ExpiresAt <= clock.GetUtcNow())
+        {
+            hold.Status = SimulatedHoldStatus.Lapsed;
+        }
+
+        return hold is { Status: SimulatedHoldStatus.RequiresCapture } ? hold : null;
+    }
+
+    private async Task<GatewayResult> RunAsync(string key, string request, Func<HustleDb, Task<GatewayResult>> operation, CancellationToken ct)
+    {
+        var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(request)));
+        for (var attempt = 0; ; attempt++)
+        {
+            await using var db = await contexts.CreateDbContextAsync(ct);
+            await using var transaction = await db.Database.BeginTransactionAsync(ct);
+            var seen = await db.Set<SimulatedIdempotencyKey>().AsNoTracking().FirstOrDefaultAsync(k => k.Key == key, ct);
+            if (seen is not null)
+            {
+                return seen.RequestHash == hash
+                    ? JsonSerializer.Deserialize<GatewayResult>(seen.Result, Json.Options)!
+                    : GatewayResult.Failure(GatewayOutcome.IdempotencyMismatch, "idempotency_error", "Keys for idempotent requests can only be used with the same parameters they were first used with.");
+            }
+
+            var result = await operation(db);
+            db.Add(new SimulatedIdempotencyKey { Key = key, RequestHash = hash, Result = JsonSerializer.Serialize(result, Json.Options), CreatedAt = clock.GetUtcNow() });
+            try
+            {
+                await db.SaveChangesAsync(ct);
+                await transaction.CommitAsync(ct);
+                return result;
+            }
+            catch (DbUpdateException) when (attempt == 0)
+            {
+                // Another call with the same key committed first: read its answer.
+            }
+        }
+    }
+}

@@ -1,0 +1,36 @@
+using Hustle.Web;
+using Hustle.Web.Features.Accounts;
+using Hustle.Web.Features.Jobs;
+using Hustle.Web.Infrastructure;
+using Hustle.Web.Sync;
+
+var builder = WebApplication.CreateBuilder(args);
+
+builder.Services.AddHustleCore(builder.Configuration);
+builder.Services.AddHustleData(builder.Configuration, builder.Environment);
+builder.Services.AddHustleAccounts();
+builder.Services.AddHustlePayments(builder.Configuration);
+builder.Services.AddHustleSync();
+builder.Services.AddHustleApiDocs();
+
+var app = builder.Build();
+
+app.UseExceptionHandler();
+app.UseStatusCodePages();
+app.UseDefaultFiles();
+app.UseStaticFiles();
+app.UseAuthentication();
+app.UseAuthorization();
+app.UseRateLimiter();
+app.UseMiddleware<IdempotencyMiddleware>();
+
+app.MapAccounts();
+app.MapJobs();
+app.MapFeed();
+app.MapOperations();
+
+await app.MigrateDatabaseAsync();
+await app.RunAsync();
+
+/// <summary>The entry point, visible to the test host.</summary>
+public partial class Program;

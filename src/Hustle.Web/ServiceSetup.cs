@@ -1,0 +1,191 @@
+using System.Threading.RateLimiting;
+using Hustle.Web.Accounts;
+using Hustle.Web.Background;
+using Hustle.Web.Data;
+using Hustle.Web.Features.Accounts;
+using Hustle.Web.Features.Jobs;
+using Hustle.Web.Features.Lifecycle;
+using Hustle.Web.Infrastructure;
+using Hustle.Web.Jobs;
+using Hustle.Web.Payments;
+using Hustle.Web.Payments.Simulated;
+using Hustle.Web.Sync;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.BearerToken;
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using Scalar.AspNetCore;
+
+namespace Hustle.Web;
+
+/// <summary>Hustle's services, one <c>AddX</c> per concern, so <c>Program.cs</c> reads as a list.</summary>
+public static class ServiceSetup
+{
+    public static IServiceCollection AddHustleCore(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<HustleOptions>().Bind(configuration.GetSection(HustleOptions.Section));
+        services.AddSingleton(TimeProvider.System);
+        services.AddHttpContextAccessor();
+        services.AddScoped<CurrentUser>();
+        services.AddScoped<RequestInfo>();
+        services.Configure<JsonOptions>(o => Json.Configure(o.SerializerOptions));
+        services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+        services.AddSingleton<ProblemExceptionHandler>();
+        services.AddExceptionHandler<ProblemExceptionHandler>();
+        services.AddProblemDetails(o => o.CustomizeProblemDetails = ctx =>
+        {
+            var status = ctx.ProblemDetails.Status ?? ctx.HttpContext.Response.StatusCode;
+            ctx.ProblemDetails.Extensions.TryAdd("code", ProblemExceptionHandler.CodeFor(status));
+            ctx.ProblemDetails.Extensions.TryAdd("traceId", ctx.HttpContext.TraceIdentifier);
+            if (ctx.Exception is CodeRefusal refusal)
+            {
+                ctx.ProblemDetails.Extensions["triesLeft"] = refusal.Check.TriesLeft;
+                ctx.ProblemDetails.Extensions["lockedUntil"] = refusal.Check.LockedUntil;
+            }
+        });
+        services.AddRateLimiter(o =>
+        {
+            o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            o.OnRejected = async (ctx, ct) =>
+            {
+                if (ctx.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retry))
+                {
+                    ctx.HttpContext.Response.Headers.RetryAfter = ((int)retry.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
+                }
+
+                await ctx.HttpContext.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
+                {
+                    HttpContext = ctx.HttpContext,
+                    ProblemDetails = { Status = 429, Title = "Too many requests.", Detail = "Slow down and try again shortly.", Extensions = { ["code"] = "rate_limited" } },
+                });
+            };
+            var limits = configuration.GetSection("Hustle:RateLimits");
+            o.AddPolicy(AccountsApi.SignInPolicy, http => RateLimitPartition.GetFixedWindowLimiter(
+                http.Connection.RemoteIpAddress?.ToString() ?? "local",
+                _ => new FixedWindowRateLimiterOptions { PermitLimit = limits.GetValue("SignInPerMinute", 20), Window = TimeSpan.FromMinutes(1) }));
+            o.AddPolicy(JobsApi.CodeEntryPolicy, http => RateLimitPartition.GetFixedWindowLimiter(
+                http.User.Identity?.Name ?? http.Connection.RemoteIpAddress?.ToString() ?? "local",
+                _ => new FixedWindowRateLimiterOptions { PermitLimit = limits.GetValue("CodeEntryPerMinute", 10), Window = TimeSpan.FromMinutes(1) }));
+        });
+        services.AddScoped<JobStore>();
+        services.AddScoped<Capture>();
+        services.AddSingleton<LifecycleSweeper>();
+        services.AddHostedService<SweepService>();
+        return services;
+    }
+
+    public static IServiceCollection AddHustleData(this IServiceCollection services, IConfiguration configuration, IWebHostEnvironment environment)
+    {
+        var connection = configuration.GetConnectionString("Hustle") ?? "Data Source=data/hustle.db";
+        services.AddDbContextFactory<HustleDb>(o => o.UseSqlite(connection));
+        return services;
+    }
+
+    public static IServiceCollection AddHustleAccounts(this IServiceCollection services)
+    {
+        services.AddAuthorizationBuilder()
+            .AddPolicy(JobsApi.OperatorPolicy, p => p.RequireRole(CurrentUser.OperatorRole));
+        services.AddIdentityApiEndpoints<User>(o =>
+            {
+                o.User.RequireUniqueEmail = true;
+                o.Password.RequiredLength = 8;
+                o.Password.RequireNonAlphanumeric = false;
+                o.Lockout.MaxFailedAccessAttempts = 5;
+                o.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(15);
+            })
+            .AddEntityFrameworkStores<HustleDb>();
+        services.AddTransient<IClaimsTransformation, OperatorClaims>();
+        services.Configure<BearerTokenOptions>(IdentityConstants.BearerScheme, o =>
+        {
+            // WebSockets and Server-Sent Events cannot send headers from a browser: the hub takes the token from the query.
+            o.Events.OnMessageReceived = ctx =>
+            {
+                if (ctx.Request.Path.StartsWithSegments("/hubs") && ctx.Request.Query["access_token"] is { Count: > 0 } token)
+                {
+                    ctx.Token = token.ToString();
+                }
+
+                return Task.CompletedTask;
+            };
+        });
+        services.PostConfigure<PolicySchemeOptions>(BearerOrCookieScheme, o =>
+        {
+            var byHeader = o.ForwardDefaultSelector;
+            o.ForwardDefaultSelector = ctx =>
+                ctx.Request.Path.StartsWithSegments("/hubs") && ctx.Request.Query.ContainsKey("access_token")
+                    ? IdentityConstants.BearerScheme
+                    : byHeader?.Invoke(ctx);
+        });
+        return services;
+    }
+
+    /// <summary>The policy scheme <c>AddIdentityApiEndpoints</c> registers to pick bearer or cookie per request.</summary>
+    private const string BearerOrCookieScheme = "Identity.BearerAndApplication";
+
+    public static IServiceCollection AddHustlePayments(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<SimulatedPaymentOptions>().Bind(configuration.GetSection("Hustle:Payments:Simulated"));
+        services.AddSingleton<SimulatedGateway>();
+        services.AddSingleton<IPaymentGateway>(sp => sp.GetRequiredService<SimulatedGateway>());
+        services.AddSingleton<IPaymentMethodRules>(sp => sp.GetRequiredService<SimulatedGateway>());
+        services.AddScoped<JobPayments>();
+        services.AddScoped<PaymentReconciler>();
+        return services;
+    }
+
+    public static IServiceCollection AddHustleSync(this IServiceCollection services)
+    {
+        services.AddSignalR().AddJsonProtocol(o => Json.Configure(o.PayloadSerializerOptions));
+        services.AddSingleton<SyncMetrics>();
+        services.AddScoped<FeedWriter>();
+        services.AddSingleton<SignalRFeedPublisher>();
+        services.AddSingleton<IFeedPublisher>(sp => sp.GetRequiredService<SignalRFeedPublisher>());
+        services.AddHostedService(sp => sp.GetRequiredService<SignalRFeedPublisher>());
+        return services;
+    }
+
+    public static IServiceCollection AddHustleApiDocs(this IServiceCollection services)
+    {
+        services.AddOpenApi();
+        services.AddHealthChecks().AddDbContextCheck<HustleDb>("database");
+        return services;
+    }
+
+    public static WebApplication MapOperations(this WebApplication app)
+    {
+        app.MapOpenApi();
+        app.MapScalarApiReference();
+        app.MapHealthChecks("/health");
+        app.MapGet("/api/config", (IPaymentGateway gateway, IConfiguration configuration) => new
+        {
+            PaymentProvider = gateway.Name,
+            PollConnectedSeconds = configuration.GetValue("Hustle:Client:PollConnectedSeconds", 60),
+            PollDisconnectedSeconds = configuration.GetValue("Hustle:Client:PollDisconnectedSeconds", 15),
+        }).WithTags("Operations");
+        return app;
+    }
+
+    /// <summary>Applies pending migrations at start, so a fresh clone runs with one command.</summary>
+    public static async Task MigrateDatabaseAsync(this WebApplication app)
+    {
+        await using var scope = app.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<HustleDb>();
+        if (db.Database.IsSqlite())
+        {
+            var source = new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(db.Database.GetConnectionString()).DataSource;
+            var folder = Path.GetDirectoryName(Path.GetFullPath(source));
+            if (folder is not null)
+            {
+                Directory.CreateDirectory(folder);
+            }
+        }
+
+        await db.Database.MigrateAsync();
+        if (db.Database.IsSqlite())
+        {
+            // Write-ahead logging lets readers go on while one request commits.
+            await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;");
+        }
+    }
+}
