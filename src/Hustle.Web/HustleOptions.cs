@@ -14,6 +14,9 @@ public sealed class HustleOptions
     /// <summary>How often background sweeps (expiry, auto-confirm, holds, reconciliation) look for work.</summary>
     public TimeSpan SweepInterval { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>Whether this node runs the background sweeps (tests run them by hand).</summary>
+    public bool RunSweeps { get; set; } = true;
+
     /// <summary>How long feed events are kept; a cursor older than this gets <c>resetRequired</c>.</summary>
     public TimeSpan FeedRetention { get; set; } = TimeSpan.FromDays(30);
 

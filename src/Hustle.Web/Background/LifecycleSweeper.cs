@@ -138,6 +138,11 @@ public sealed class SweepService(LifecycleSweeper sweeper, TimeProvider clock, I
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        if (!options.CurrentValue.RunSweeps)
+        {
+            return;
+        }
+
         using var timer = new PeriodicTimer(options.CurrentValue.SweepInterval, clock);
         while (await timer.WaitForNextTickAsync(stoppingToken))
         {
