@@ -1,20 +1,28 @@
+using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 
 namespace Hustle.Web.Sync;
 
 /// <summary>
 /// The sync layer's OpenTelemetry meter <c>Hustle.Sync</c>: connections by transport, events written, pushes sent
-/// and the delay from commit to push. Read it live with <c>dotnet-counters monitor -n Hustle.Web --counters Hustle.Sync</c>.
+/// and the delay from commit to push. Read it live with <c>dotnet-counters monitor -n Hustle.Web --counters Hustle.Sync</c>,
+/// or as a snapshot of this node at <c>GET /api/ops/metrics</c>.
 /// </summary>
 public sealed class SyncMetrics
 {
     public const string MeterName = "Hustle.Sync";
+    private const int LatencySamples = 4096;
 
     private readonly Counter<long> _eventsWritten;
     private readonly Counter<long> _pushesSent;
     private readonly Counter<long> _pushesFailed;
     private readonly Histogram<double> _pushLatency;
     private readonly UpDownCounter<long> _connections;
+    private readonly ConcurrentDictionary<string, long> _byTransport = new();
+    private readonly double[] _latencies = new double[LatencySamples];
+    private long _eventsWrittenTotal;
+    private long _pushesSentTotal;
+    private long _pushesFailedTotal;
 
     public SyncMetrics(IMeterFactory meters)
     {
@@ -26,17 +34,53 @@ public sealed class SyncMetrics
         _connections = meter.CreateUpDownCounter<long>("hustle.sync.connections", "{connection}", "Open hub connections, by transport.");
     }
 
-    public void EventsWritten(int count) => _eventsWritten.Add(count);
+    public void EventsWritten(int count)
+    {
+        _eventsWritten.Add(count);
+        Interlocked.Add(ref _eventsWrittenTotal, count);
+    }
 
     public void PushSent(double latencyMs)
     {
         _pushesSent.Add(1);
         _pushLatency.Record(latencyMs);
+        var n = Interlocked.Increment(ref _pushesSentTotal);
+        _latencies[(n - 1) % LatencySamples] = latencyMs;
     }
 
-    public void PushFailed() => _pushesFailed.Add(1);
+    public void PushFailed()
+    {
+        _pushesFailed.Add(1);
+        Interlocked.Increment(ref _pushesFailedTotal);
+    }
 
-    public void Connected(string transport) => _connections.Add(1, new KeyValuePair<string, object?>("transport", transport));
+    public void Connected(string transport)
+    {
+        _connections.Add(1, new KeyValuePair<string, object?>("transport", transport));
+        _byTransport.AddOrUpdate(transport, 1, (_, n) => n + 1);
+    }
 
-    public void Disconnected(string transport) => _connections.Add(-1, new KeyValuePair<string, object?>("transport", transport));
+    public void Disconnected(string transport)
+    {
+        _connections.Add(-1, new KeyValuePair<string, object?>("transport", transport));
+        _byTransport.AddOrUpdate(transport, 0, (_, n) => n - 1);
+    }
+
+    /// <summary>This node's numbers since start; latency percentiles over the last 4096 pushes.</summary>
+    public SyncMetricsSnapshot Snapshot()
+    {
+        var sent = Interlocked.Read(ref _pushesSentTotal);
+        var window = _latencies.Take((int)Math.Min(sent, LatencySamples)).Order().ToArray();
+        double At(double q) => window.Length == 0 ? 0 : window[(int)Math.Min(window.Length - 1, Math.Floor(q * window.Length))];
+        return new SyncMetricsSnapshot(
+            new Dictionary<string, long>(_byTransport),
+            Interlocked.Read(ref _eventsWrittenTotal),
+            sent,
+            Interlocked.Read(ref _pushesFailedTotal),
+            new LatencySummary(window.Length, At(0.5), At(0.95), At(0.99), window.Length == 0 ? 0 : window[^1]));
+    }
 }
+
+public sealed record LatencySummary(int Samples, double P50Ms, double P95Ms, double P99Ms, double MaxMs);
+
+public sealed record SyncMetricsSnapshot(IReadOnlyDictionary<string, long> ConnectionsByTransport, long EventsWritten, long PushesSent, long PushesFailed, LatencySummary PushLatency);

@@ -1,0 +1,71 @@
+// Sign in / create account. Registration signs in straight after, with the cookie.
+import { h, field, formError, showFormError, busy } from '../dom.js';
+import { post, ApiError } from '../api.js';
+
+export function mountAuth(main, { onSignedIn }) {
+  const email = h('input', { type: 'email', name: 'email', autocomplete: 'email', required: true, testid: 'auth-email' });
+  const password = h('input', { type: 'password', name: 'password', autocomplete: 'current-password', required: true, minlength: 6, testid: 'auth-password' });
+  const error = formError();
+  const signIn = h('button', { type: 'submit', class: 'btn btn-primary', testid: 'sign-in' }, 'Sign in');
+  const signUp = h('button', { type: 'button', class: 'btn', testid: 'sign-up' }, 'Create account');
+
+  const form = h('form', { class: 'card auth-card', novalidate: true, 'aria-labelledby': 'auth-title' },
+    h('h1', { id: 'auth-title' }, 'Welcome to Hustle'),
+    h('p', { class: 'muted' }, 'Post local jobs, or pick some up. Sign in or create an account with your email.'),
+    error,
+    field('Email', email, { errorFor: 'email' }),
+    field('Password', password, { errorFor: 'password', hint: 'At least 6 characters; mix upper- and lower-case letters, digits and a symbol.' }),
+    h('div', { class: 'actions' }, signIn, signUp));
+
+  const credentials = () => ({ email: email.value.trim(), password: password.value });
+  const validate = () => {
+    if (!email.value.trim() || !password.value) {
+      showFormError(form, new ApiError(400, { detail: 'Enter your email and a password.' }));
+      return false;
+    }
+    return true;
+  };
+  const login = () => post('/api/auth/login?useCookies=true', credentials(), { quiet401: true });
+
+  form.addEventListener('submit', (e) => {
+    e.preventDefault();
+    if (!validate()) return;
+    busy(signIn, async () => {
+      showFormError(form, null);
+      try {
+        await login();
+      } catch (err) {
+        if (err.status === 401) throw new ApiError(401, { detail: 'That email and password do not match an account.' });
+        throw err;
+      }
+      await onSignedIn();
+    }, (err) => showFormError(form, err));
+  });
+
+  signUp.addEventListener('click', () => {
+    if (!validate()) return;
+    busy(signUp, async () => {
+      showFormError(form, null);
+      await post('/api/auth/register', credentials(), { quiet401: true });
+      await login();
+      await onSignedIn({ isNew: true });
+    }, (err) => showFormError(form, identityErrors(err)));
+  });
+
+  main.replaceChildren(h('section', { class: 'page page-narrow' }, form));
+  email.focus();
+  return {};
+}
+
+// ASP.NET Identity reports registration problems as errors keyed by code (PasswordTooShort, DuplicateUserName…).
+function identityErrors(err) {
+  const errors = err?.problem?.errors;
+  if (!errors || err.code) return err;
+  const messages = Object.values(errors).flat();
+  const byField = {};
+  for (const [key, value] of Object.entries(errors)) {
+    const target = /password/i.test(key) ? 'password' : /email|user/i.test(key) ? 'email' : null;
+    if (target) byField[target] = [...(byField[target] ?? []), ...[value].flat()];
+  }
+  return new ApiError(err.status, { ...err.problem, detail: messages.join(' ') || err.message, errors: byField });
+}
