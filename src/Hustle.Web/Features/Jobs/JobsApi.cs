@@ -26,6 +26,8 @@ public static class JobsApi
         jobs.MapPost("/{id}/confirm", ConfirmAndPay.Handle);
         jobs.MapPost("/{id}/price-proposals", PriceProposals.Propose);
 
+        app.MapGet("/api/ops/disputes", Disputes.ListOpen).WithTags("Operations").RequireAuthorization(OperatorPolicy);
+
         var offers = app.MapGroup("/api/offers").WithTags("Offers").RequireAuthorization();
         offers.MapPost("/{id}/accept", AcceptOffer.Handle);
         offers.MapPost("/{id}/decline", AnswerOffer.Decline);

@@ -3,6 +3,7 @@ using Hustle.Web.Features.Offers;
 using Hustle.Web.Infrastructure;
 using Hustle.Web.Jobs;
 using Hustle.Web.Payments;
+using Microsoft.EntityFrameworkCore;
 
 namespace Hustle.Web.Features.Lifecycle;
 
@@ -33,6 +34,17 @@ public static class Disputes
         payment.UpdatedAt = clock.GetUtcNow();
         await jobs.SaveAsync(job, ct);
         return JobViews.For(job, me.Id);
+    }
+
+    /// <summary>For operators: every disputed job still waiting for a decision, oldest first.</summary>
+    public static async Task<IReadOnlyList<JobResponse>> ListOpen(CurrentUser me, JobStore jobs, CancellationToken ct)
+    {
+        var disputed = await jobs.Db.Jobs.AsNoTracking()
+            .Where(j => j.Disputed && j.Status == JobStatus.AwaitingCustomerConfirm)
+            .OrderBy(j => j.UpdatedAt)
+            .Take(200)
+            .ToListAsync(ct);
+        return [.. disputed.Select(j => JobViews.For(j, me.Id))];
     }
 
     public static async Task<JobResponse> Cancel(string id, ReasonRequest? body, CurrentUser me, JobStore jobs, TimeProvider clock, CancellationToken ct)

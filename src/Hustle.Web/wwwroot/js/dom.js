@@ -33,6 +33,12 @@ export function append(el, children) {
   return el;
 }
 
+/** Like replaceChildren, but skips null/false and flattens arrays (as h() does). */
+export function setChildren(el, ...children) {
+  el.replaceChildren();
+  return append(el, children);
+}
+
 export function clear(el) {
   el.replaceChildren();
   return el;

@@ -1,5 +1,5 @@
 // My jobs: what I posted and what I work on or offered for.
-import { h } from '../dom.js';
+import { h, setChildren } from '../dom.js';
 import { state } from '../store.js';
 import { jobCard } from './jobcard.js';
 
@@ -21,7 +21,7 @@ export function mountHome(main) {
         : h('p', { class: 'muted empty' }, empty));
     const active = (list) => list.filter((j) => !FINAL.has(j.status));
     const done = (list) => list.filter((j) => FINAL.has(j.status));
-    page.replaceChildren(...[
+    setChildren(page,
       h('div', { class: 'page-head' },
         h('h1', null, 'My jobs'),
         h('div', { class: 'actions' },
@@ -32,8 +32,7 @@ export function mountHome(main) {
         : null,
       section('Jobs I posted', active(posted), 'my-posted-jobs', 'Nothing posted yet.', { showOffers: true }),
       section('Jobs I work on', active(working), 'my-hustles', 'No work yet: browse open jobs and make an offer.'),
-      done(jobs).length ? section('Finished', done(jobs), 'my-finished-jobs', '') : null,
-    ].filter(Boolean));
+      done(jobs).length ? section('Finished', done(jobs), 'my-finished-jobs', '') : null);
   }
 
   render();

@@ -1,6 +1,6 @@
 // One job, from either side. Only the actions the job's status and the viewer's role allow are offered
 // (DESIGN §1); the server still has the last word and its refusal's `detail` is shown.
-import { h, keyed, field, formError, showFormError, busy } from '../dom.js';
+import { h, setChildren, keyed, field, formError, showFormError, busy } from '../dom.js';
 import { get, post, patch, ApiError } from '../api.js';
 import { state, putJob, refreshJob, threadsForJob, openQuestionThread, refreshThreads } from '../store.js';
 import { money, moneyInput, parseMoney, price, dateTime, time, clock, minutesText, hoursText, statusLabel, paymentLabel, shortId, relative } from '../format.js';
@@ -159,7 +159,7 @@ export function mountJob(main, { jobId }) {
   function renderHead() {
     const role = roleOf(job);
     const roleText = role === 'customer' ? 'You posted this job' : role === 'hustler' ? 'You are the hustler' : 'Open job';
-    head.replaceChildren(
+    setChildren(head,
       h('div', { class: 'job-title-row' },
         h('h1', { testid: 'job-title-heading' }, job.title),
         statusBadge(job)),
@@ -183,7 +183,7 @@ export function mountJob(main, { jobId }) {
       job.completedAt ? ['Completed', dateTime(job.completedAt), 'job-completed-at'] : null,
       OPEN_TO_OFFERS.has(job.status) ? ['Open until', dateTime(job.expiresAt), 'job-expires'] : null,
     ].filter(Boolean);
-    summary.replaceChildren(
+    setChildren(summary,
       job.description ? h('p', { class: 'job-description', testid: 'job-description-text' }, job.description) : null,
       h('dl', { class: 'facts' }, rows.map(([k, v, testid]) => [h('dt', null, k), h('dd', { testid }, v)])));
   }

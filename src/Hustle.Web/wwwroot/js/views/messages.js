@@ -1,5 +1,5 @@
 // Threads and messages: the inbox, one conversation, typing, presence and read receipts.
-import { h, busy } from '../dom.js';
+import { h, setChildren, busy } from '../dom.js';
 import { state, threadById, loadMessages, sendMessage, markRead, presenceOf, refreshThreads } from '../store.js';
 import { sendTyping } from '../sync.js';
 import { time, relative, dateTime } from '../format.js';
@@ -94,7 +94,7 @@ export function threadView(threadId, { showJobLink = false } = {}) {
       header.replaceChildren(h('p', { class: 'muted' }, 'Loading conversation…'));
       return;
     }
-    header.replaceChildren(
+    setChildren(header,
       presenceDot(t.counterpart?.id, t.counterpart),
       h('span', { class: 'thread-name', testid: 'thread-counterpart' }, counterpartName(t)),
       h('span', { class: 'muted presence-text', testid: 'presence-text' }, presenceText(t)),
