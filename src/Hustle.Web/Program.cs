@@ -10,7 +10,7 @@ builder.Services.AddHustleCore(builder.Configuration);
 builder.Services.AddHustleData(builder.Configuration, builder.Environment);
 builder.Services.AddHustleAccounts();
 builder.Services.AddHustlePayments(builder.Configuration);
-builder.Services.AddHustleSync();
+builder.Services.AddHustleSync(builder.Configuration);
 builder.Services.AddHustleApiDocs();
 
 var app = builder.Build();

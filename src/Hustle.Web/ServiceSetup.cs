@@ -12,6 +12,7 @@ using Hustle.Web.Payments.Simulated;
 using Hustle.Web.Sync;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.BearerToken;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
@@ -75,15 +76,57 @@ public static class ServiceSetup
         return services;
     }
 
+    /// <summary>
+    /// <c>Hustle:Database:Provider</c> picks the database: <c>Sqlite</c> (the default, a file) or <c>PostgreSQL</c>;
+    /// <c>ConnectionStrings:Hustle</c> says where. Either way every service asks for <see cref="HustleDb"/> or
+    /// <see cref="IDbContextFactory{HustleDb}"/> and gets the chosen provider's context, with its own migrations.
+    /// </summary>
     public static IServiceCollection AddHustleData(this IServiceCollection services, IConfiguration configuration, IWebHostEnvironment environment)
     {
-        var connection = configuration.GetConnectionString("Hustle") ?? "Data Source=data/hustle.db";
-        services.AddDbContextFactory<HustleDb>(o => o.UseSqlite(connection));
+        var provider = configuration["Hustle:Database:Provider"];
+        var connection = configuration.GetConnectionString("Hustle");
+        if (string.IsNullOrEmpty(provider) || provider.Equals("Sqlite", StringComparison.OrdinalIgnoreCase))
+        {
+            return services.AddHustleContext<SqliteHustleDb>(o => o.UseSqlite(connection ?? "Data Source=data/hustle.db"));
+        }
+
+        if (provider.Equals("PostgreSQL", StringComparison.OrdinalIgnoreCase) || provider.Equals("Postgres", StringComparison.OrdinalIgnoreCase))
+        {
+            if (string.IsNullOrEmpty(connection))
+            {
+                throw new InvalidOperationException("Hustle:Database:Provider is PostgreSQL but ConnectionStrings:Hustle is empty: give an Npgsql connection string (Host=...;Database=...;Username=...).");
+            }
+
+            return services.AddHustleContext<PostgresHustleDb>(o => o.UseNpgsql(connection));
+        }
+
+        throw new InvalidOperationException($"Hustle:Database:Provider '{provider}' is not known: use Sqlite or PostgreSQL.");
+    }
+
+    private static IServiceCollection AddHustleContext<TContext>(this IServiceCollection services, Action<DbContextOptionsBuilder> configure)
+        where TContext : HustleDb
+    {
+        // AddDbContextFactory also registers TContext itself as scoped, created by the factory.
+        services.AddDbContextFactory<TContext>(configure);
+        services.AddScoped<HustleDb>(sp => sp.GetRequiredService<TContext>());
+        services.AddSingleton<IDbContextFactory<HustleDb>, HustleDbFactory<TContext>>();
         return services;
+    }
+
+    private sealed class HustleDbFactory<TContext>(IDbContextFactory<TContext> inner) : IDbContextFactory<HustleDb>
+        where TContext : HustleDb
+    {
+        public HustleDb CreateDbContext() => inner.CreateDbContext();
+
+        public async Task<HustleDb> CreateDbContextAsync(CancellationToken cancellationToken = default) => await inner.CreateDbContextAsync(cancellationToken);
     }
 
     public static IServiceCollection AddHustleAccounts(this IServiceCollection services)
     {
+        // Tokens and cookies are encrypted with this key ring: kept in the database, every node reads and writes the same one.
+        services.AddDataProtection()
+            .SetApplicationName("Hustle")
+            .PersistKeysToDbContext<HustleDb>();
         services.AddAuthorizationBuilder()
             .AddPolicy(JobsApi.OperatorPolicy, p => p.RequireRole(CurrentUser.OperatorRole));
         services.AddIdentityApiEndpoints<User>(o =>
@@ -134,9 +177,11 @@ public static class ServiceSetup
         return services;
     }
 
-    public static IServiceCollection AddHustleSync(this IServiceCollection services)
+    public static IServiceCollection AddHustleSync(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddSignalR().AddJsonProtocol(o => Json.Configure(o.PayloadSerializerOptions));
+        services.AddSignalR()
+            .AddJsonProtocol(o => Json.Configure(o.PayloadSerializerOptions))
+            .AddHustleBackplane(configuration);
         services.AddSingleton<SyncMetrics>();
         services.AddScoped<FeedWriter>();
         services.AddSingleton<SignalRFeedPublisher>();

@@ -18,17 +18,33 @@ using Microsoft.Extensions.Time.Testing;
 namespace Hustle.Web.Tests;
 
 /// <summary>
-/// Hustle in-process on its own SQLite file, with a fake clock, background sweeps off (tests run them by
-/// calling <see cref="Sweeper"/>), and helpers to sign up users and connect them to the hub.
+/// Hustle in-process on its own database (a SQLite file, or a fresh PostgreSQL database when
+/// <c>HUSTLE_TEST_PROVIDER=postgres</c>: see <see cref="TestDatabase"/>), with a fake clock, background sweeps off
+/// (tests run them by calling <see cref="Sweeper"/>), and helpers to sign up users and connect them to the hub.
 /// </summary>
 public class TestApp : WebApplicationFactory<Program>
 {
     public static readonly DateTimeOffset Start = new(2026, 11, 28, 12, 0, 0, TimeSpan.Zero);
 
-    private readonly string _dbPath = Path.Combine(Path.GetTempPath(), $"hustle-test-{Guid.NewGuid():N}.db");
+    private readonly bool _ownsDatabase;
     private int _users;
 
-    public FakeTimeProvider Clock { get; } = new(Start);
+    public TestApp()
+        : this(TestDatabase.Create(), new FakeTimeProvider(Start), ownsDatabase: true)
+    {
+    }
+
+    /// <summary>A node on a database (and clock) another test owns, e.g. the second of two nodes.</summary>
+    protected TestApp(TestDatabase database, FakeTimeProvider clock, bool ownsDatabase = false)
+    {
+        Database = database;
+        Clock = clock;
+        _ownsDatabase = ownsDatabase;
+    }
+
+    public TestDatabase Database { get; }
+
+    public FakeTimeProvider Clock { get; }
 
     /// <summary>Extra configuration for a test class (key → value), applied over appsettings.</summary>
     protected virtual IReadOnlyDictionary<string, string?> Settings => new Dictionary<string, string?>();
@@ -42,7 +58,8 @@ public class TestApp : WebApplicationFactory<Program>
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
-        builder.UseSetting("ConnectionStrings:Hustle", $"Data Source={_dbPath};Default Timeout=60");
+        builder.UseSetting("Hustle:Database:Provider", Database.Provider);
+        builder.UseSetting("ConnectionStrings:Hustle", Database.ConnectionString);
         builder.UseSetting("Hustle:RunSweeps", "false");
         builder.UseSetting("Hustle:RateLimits:SignInPerMinute", "100000");
         builder.UseSetting("Hustle:RateLimits:CodeEntryPerMinute", "100000");
@@ -118,10 +135,9 @@ public class TestApp : WebApplicationFactory<Program>
     protected override void Dispose(bool disposing)
     {
         base.Dispose(disposing);
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        foreach (var file in new[] { _dbPath, _dbPath + "-wal", _dbPath + "-shm" })
+        if (disposing && _ownsDatabase)
         {
-            File.Delete(file);
+            Database.Dispose();
         }
     }
 }

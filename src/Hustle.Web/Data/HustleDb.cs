@@ -1,14 +1,33 @@
+// Hustle keeps one model and one migration set per database provider:
+//   SqliteHustleDb   → Data/Migrations/Sqlite       (the embedded default)
+//   PostgresHustleDb → Data/Migrations/PostgreSQL   (several nodes)
+// Every service uses HustleDb; ServiceSetup.AddHustleData maps it to the configured subclass.
+//
+// After a model change, regenerate both sets (no database needed: each context has a design-time factory):
+//   dotnet tool restore
+//   cd src/Hustle.Web
+//   rm -rf Data/Migrations/Sqlite Data/Migrations/PostgreSQL
+//   dotnet ef migrations add Initial --context SqliteHustleDb -o Data/Migrations/Sqlite --namespace Hustle.Web.Data.Migrations.Sqlite
+//   dotnet ef migrations add Initial --context PostgresHustleDb -o Data/Migrations/PostgreSQL --namespace Hustle.Web.Data.Migrations.PostgreSQL
+// (or, to add a migration on top of shipped ones, the same two commands with a new name and without the rm).
+// If a snapshot lands under src/Hustle.Web/Hustle/..., move it into the folder next to its migration.
 using Hustle.Domain.Jobs;
 using Hustle.Web.Accounts;
 using Hustle.Web.Sync;
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 
 namespace Hustle.Web.Data;
 
-public sealed class HustleDb(DbContextOptions<HustleDb> options) : IdentityDbContext<User>(options)
+/// <summary>Hustle's data, whatever the provider. Created only as <see cref="SqliteHustleDb"/> or <see cref="PostgresHustleDb"/>.</summary>
+public abstract class HustleDb : IdentityDbContext<User>, IDataProtectionKeyContext
 {
+    protected HustleDb(DbContextOptions options)
+        : base(options)
+    {
+    }
+
     public DbSet<Job> Jobs => Set<Job>();
 
     public DbSet<Offer> Offers => Set<Offer>();
@@ -21,18 +40,12 @@ public sealed class HustleDb(DbContextOptions<HustleDb> options) : IdentityDbCon
 
     public DbSet<FeedCounter> FeedCounters => Set<FeedCounter>();
 
+    /// <summary>The key ring that protects bearer tokens and cookies, shared by every node so any node accepts any node's token.</summary>
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
+
     protected override void OnModelCreating(ModelBuilder builder)
     {
         base.OnModelCreating(builder);
         builder.ApplyConfigurationsFromAssembly(typeof(HustleDb).Assembly);
-    }
-
-    protected override void ConfigureConventions(ModelConfigurationBuilder conventions)
-    {
-        if (Database.IsSqlite())
-        {
-            // SQLite has no time type: store UTC instants as sortable integers so expiry and feed queries can compare them.
-            conventions.Properties<DateTimeOffset>().HaveConversion<DateTimeOffsetToBinaryConverter>();
-        }
     }
 }

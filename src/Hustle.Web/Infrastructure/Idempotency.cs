@@ -33,6 +33,9 @@ public sealed class IdempotencyMiddleware(RequestDelegate next)
 {
     public const string Header = "Idempotency-Key";
 
+    /// <summary>A record still without an answer after this long belongs to a request that died; a retry may take it over.</summary>
+    public static readonly TimeSpan AbandonedAfter = TimeSpan.FromMinutes(1);
+
     public async Task InvokeAsync(HttpContext http, HustleDb db, TimeProvider clock, ProblemExceptionHandler problems)
     {
         var key = http.Request.Headers[Header].ToString();
@@ -55,6 +58,13 @@ public sealed class IdempotencyMiddleware(RequestDelegate next)
         var hash = Convert.ToHexStringLower(SHA256.HashData([.. System.Text.Encoding.UTF8.GetBytes($"{http.Request.Method} {http.Request.Path}\n"), .. body.ToArray()]));
 
         var existing = await db.Set<IdempotencyRecord>().AsNoTracking().FirstOrDefaultAsync(r => r.UserId == userId && r.Key == key, http.RequestAborted);
+        if (existing is { StatusCode: null } && existing.CreatedAt < clock.GetUtcNow() - AbandonedAfter)
+        {
+            // Its request died without an answer (the database went away mid-request): run this one instead.
+            await db.Set<IdempotencyRecord>().Where(r => r.UserId == userId && r.Key == key && r.StatusCode == null).ExecuteDeleteAsync(http.RequestAborted);
+            existing = null;
+        }
+
         if (existing is not null)
         {
             await ReplayAsync(http, existing, hash);
@@ -67,7 +77,7 @@ public sealed class IdempotencyMiddleware(RequestDelegate next)
         {
             await db.SaveChangesAsync(http.RequestAborted);
         }
-        catch (DbUpdateException)
+        catch (DbUpdateException e) when (!ProblemExceptionHandler.IsDatabaseUnavailable(e))
         {
             throw new ApiProblem(StatusCodes.Status409Conflict, "concurrency_conflict", "A request with this Idempotency-Key is already being processed.");
         }
@@ -97,7 +107,16 @@ public sealed class IdempotencyMiddleware(RequestDelegate next)
 
         captured.Position = 0;
         await captured.CopyToAsync(original, http.RequestAborted);
-        await KeepAsync(db, userId, key, http.Response.StatusCode, http.Response.ContentType, captured.ToArray());
+        try
+        {
+            await KeepAsync(db, userId, key, http.Response.StatusCode, http.Response.ContentType, captured.ToArray());
+        }
+        catch (Exception e) when (ProblemExceptionHandler.IsDatabaseUnavailable(e))
+        {
+            // The answer (most likely a 503 for this very outage) is already on its way; the record stays unfinished
+            // and a retry takes it over once it is older than AbandonedAfter.
+            http.RequestServices.GetRequiredService<ILogger<IdempotencyMiddleware>>().LogWarning(e, "Could not record the answer for {Header} {Key}.", Header, key);
+        }
     }
 
     private static async Task ReplayAsync(HttpContext http, IdempotencyRecord existing, string hash)

@@ -2,6 +2,7 @@ using Hustle.Domain.Jobs;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
+using Npgsql;
 
 namespace Hustle.Web.Infrastructure;
 
@@ -17,6 +18,7 @@ public sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILo
             JobRuleException { Error: var e } => (StatusFor(e.Code), e.Code, e.Message),
             BadHttpRequestException b => (b.StatusCode, "validation_failed", ReadableBadRequest(b)),
             DbUpdateConcurrencyException => (StatusCodes.Status409Conflict, "concurrency_conflict", ApiProblem.Concurrency().Message),
+            _ when IsLostDatabaseRace(exception) => (StatusCodes.Status409Conflict, "concurrency_conflict", ApiProblem.Concurrency().Message),
             OperationCanceledException when http.RequestAborted.IsCancellationRequested => (499, "client_closed", "The request was aborted."),
             _ when IsDatabaseUnavailable(exception) => (StatusCodes.Status503ServiceUnavailable, "service_unavailable", "The database is not reachable right now; nothing was changed. Try again shortly."),
             _ => (0, "", ""),
@@ -48,6 +50,12 @@ public sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILo
         if (status == StatusCodes.Status503ServiceUnavailable)
         {
             http.Response.Headers.RetryAfter = "2";
+            if (code == "service_unavailable")
+            {
+                log.LogWarning(exception, "The database is unavailable.");
+                // Pooled connections opened before an outage are dead; without this each would fail one more request after the database is back.
+                NpgsqlConnection.ClearAllPools();
+            }
         }
 
         return await problems.TryWriteAsync(new ProblemDetailsContext
@@ -101,7 +109,22 @@ public sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILo
     private static string ReadableBadRequest(BadHttpRequestException b) =>
         b.InnerException is System.Text.Json.JsonException json ? $"The JSON body could not be read: {json.Message}" : b.Message;
 
-    private static bool IsDatabaseUnavailable(Exception e) =>
-        e is System.Data.Common.DbException or TimeoutException && e.Message.Contains("connect", StringComparison.OrdinalIgnoreCase)
-        || e.InnerException is { } inner && IsDatabaseUnavailable(inner);
+    /// <summary>
+    /// The database refused or dropped the connection (down, restarting, out of connections). The request's
+    /// transaction did not commit, so nothing of it was applied and the client may simply retry.
+    /// </summary>
+    internal static bool IsDatabaseUnavailable(Exception e) => e switch
+    {
+        // 08: connection exception; 53: insufficient resources (too many connections); 57P: shutting down, starting up, crashed.
+        PostgresException pg => pg.SqlState.StartsWith("08", StringComparison.Ordinal) || pg.SqlState.StartsWith("53", StringComparison.Ordinal) || pg.SqlState.StartsWith("57P", StringComparison.Ordinal),
+        // Connection refused, stream broken mid-query, pool exhausted, timeout.
+        NpgsqlException npgsql => npgsql.IsTransient,
+        System.Data.Common.DbException { IsTransient: true } => true,
+        _ => e.InnerException is { } inner && IsDatabaseUnavailable(inner),
+    };
+
+    /// <summary>PostgreSQL gave up one of two conflicting transactions (deadlock, serialization): the same answer as a lost optimistic race.</summary>
+    private static bool IsLostDatabaseRace(Exception e) =>
+        e is PostgresException { SqlState: PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.SerializationFailure }
+        || e.InnerException is { } inner && IsLostDatabaseRace(inner);
 }

@@ -9,8 +9,8 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 
 namespace Hustle.Web.Data.Migrations.Sqlite
 {
-    [DbContext(typeof(HustleDb))]
-    [Migration("20261128122004_Initial")]
+    [DbContext(typeof(SqliteHustleDb))]
+    [Migration("20261128123733_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -634,6 +634,23 @@ namespace Hustle.Web.Data.Migrations.Sqlite
                     b.HasIndex("At");
 
                     b.ToTable("FeedEvents");
+                });
+
+            modelBuilder.Entity("Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("FriendlyName")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Xml")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("DataProtectionKeys");
                 });
 
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityRole", b =>
