@@ -10,6 +10,7 @@
 #      in a mktemp dir; both are stopped by their own PID and the dir removed on exit;
 #   3. builds once (Debug), then runs `dotnet test --no-build` for every tests/*/*.csproj,
 #      writing artifacts/test-results/<project>.trx, carrying on when a project fails;
+#      tests/Hustle.Web.Tests runs twice: on SQLite, then on PostgreSQL;
 #   4. prints the totals from the .trx files as the last line: `N passed, N failed`
 #      (errors, timeouts, aborted runs count as failed; a project that crashed or left no
 #      .trx counts at least 1 failed). Exits non-zero if anything failed or nothing ran.
@@ -22,6 +23,8 @@
 #                              server must write the same pidfile so it is stopped on exit)
 #   HUSTLE_TEST_REDIS_SERVER   path of the redis-server binary
 #   HUSTLE_TEST_CHROMIUM       path of the Chromium binary (Playwright ExecutablePath)
+#   HUSTLE_TEST_PROVIDER       sqlite, or postgres for the second run of tests/Hustle.Web.Tests
+#                              (artifacts/test-results/Hustle.Web.Tests.PostgreSQL.trx)
 #
 # Knobs (optional): HUSTLE_TEST_ROOT (folder holding Hustle.slnx and tests/, default: this
 # script's folder), HUSTLE_TEST_HANG_TIMEOUT (per-test hang limit, default 10m).
@@ -141,16 +144,27 @@ rm -rf "$RESULTS"
 mkdir -p "$RESULTS"
 names=()
 codes=()
-for proj in "${projects[@]}"; do
-    name=$(basename "$proj" .csproj)
+times=()
+test_project() { # test_project PROJ NAME [dotnet test args...]; env comes from the caller
+    local proj=$1 name=$2 code=0 t0
+    shift 2
     say "testing $name"
-    code=0
+    t0=$(svc_now_ms)
     run dotnet test "$proj" --no-build -c "$CONFIG" -nologo \
         --logger "trx;LogFileName=$name.trx" --results-directory "$RESULTS" \
         --blame-hang-timeout "${HUSTLE_TEST_HANG_TIMEOUT:-10m}" --blame-hang-dump-type none \
         "$@" || code=$?
     names+=("$name")
     codes+=("$code")
+    times+=($((($(svc_now_ms) - t0) / 1000)))
+}
+for proj in "${projects[@]}"; do
+    name=$(basename "$proj" .csproj)
+    HUSTLE_TEST_PROVIDER=sqlite test_project "$proj" "$name" "$@"
+    # The integration suite runs a second time with every test app on its own PostgreSQL database.
+    if [[ $name == Hustle.Web.Tests ]]; then
+        HUSTLE_TEST_PROVIDER=postgres test_project "$proj" "$name.PostgreSQL" "$@"
+    fi
 done
 t_test=$(svc_now_ms)
 
@@ -183,7 +197,7 @@ for i in "${!names[@]}"; do
         failed=1
         note=" (no .trx, dotnet test exited $code: counted as 1 failed)"
     fi
-    printf '  %-40s %5d passed %5d failed %5d skipped%s\n' "$name" "$passed" "$failed" "$skipped" "$note"
+    printf '  %-40s %5d passed %5d failed %5d skipped %4ds%s\n' "$name" "$passed" "$failed" "$skipped" "${times[$i]}" "$note"
     total_passed=$((total_passed + passed))
     total_failed=$((total_failed + failed))
 done
