@@ -1,4 +1,6 @@
 using Microsoft.AspNetCore.SignalR;
+using Microsoft.AspNetCore.SignalR.StackExchangeRedis;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using StackExchange.Redis;
 
 namespace Hustle.Web.Sync;
@@ -8,7 +10,7 @@ namespace Hustle.Web.Sync;
 /// connections on every node. Redis is a hint path only (the feed in the database is the truth), so the
 /// connection is set up to never stand in the way: a node starts without Redis and connects when it can, and
 /// while Redis is away a publish fails at once instead of queueing, so pushes are dropped (clients poll the
-/// feed) rather than piled up behind a dead connection.
+/// feed) rather than piled up behind a dead connection. Subscriptions come back by themselves on reconnect.
 /// </summary>
 public static class RedisBackplane
 {
@@ -25,7 +27,11 @@ public static class RedisBackplane
         }
 
         var prefix = configuration[ChannelPrefixKey] is { Length: > 0 } p ? p : DefaultChannelPrefix;
-        return signalR.AddStackExchangeRedis(o => o.Configuration = Options(connection, prefix));
+        signalR.AddStackExchangeRedis(o => o.Configuration = Options(connection, prefix));
+        signalR.Services.AddSingleton<BackplaneConnection>();
+        signalR.Services.AddOptions<RedisOptions>().Configure<BackplaneConnection>((o, backplane) => o.ConnectionFactory = log => backplane.ConnectAsync(o.Configuration, log));
+        signalR.Services.AddHealthChecks().AddCheck<BackplaneHealthCheck>("backplane");
+        return signalR;
     }
 
     public static ConfigurationOptions Options(string connection, string channelPrefix)
@@ -38,4 +44,62 @@ public static class RedisBackplane
         options.ClientName ??= $"hustle-{Environment.MachineName}";
         return options;
     }
+}
+
+/// <summary>This node's connection to the Redis backplane, made by SignalR through this class so its state can be watched and reported.</summary>
+public sealed class BackplaneConnection(ILogger<BackplaneConnection> log)
+{
+    private ConnectionMultiplexer? _redis;
+    private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public bool IsConnected => _redis?.IsConnected ?? false;
+
+    public async Task<IConnectionMultiplexer> ConnectAsync(ConfigurationOptions options, TextWriter connectLog)
+    {
+        var redis = await ConnectionMultiplexer.ConnectAsync(options, connectLog);
+        redis.ConnectionFailed += (_, e) =>
+        {
+            log.LogWarning(e.Exception, "Redis backplane lost ({FailureType} on {EndPoint}): pushes are dropped and clients poll the feed until it is back.", e.FailureType, e.EndPoint);
+            Changed();
+        };
+        redis.ConnectionRestored += (_, e) =>
+        {
+            log.LogInformation("Redis backplane back ({EndPoint}): pushes resume.", e.EndPoint);
+            Changed();
+        };
+        _redis = redis;
+        if (!redis.IsConnected)
+        {
+            log.LogWarning("Redis backplane not reachable at start; this node serves HTTP and keeps trying.");
+        }
+
+        Changed();
+        return redis;
+    }
+
+    /// <summary>Returns once the backplane is connected (at once if it is).</summary>
+    public async Task WaitUntilConnectedAsync(CancellationToken ct)
+    {
+        while (true)
+        {
+            var changed = Volatile.Read(ref _changed).Task;
+            if (IsConnected)
+            {
+                return;
+            }
+
+            await changed.WaitAsync(ct);
+        }
+    }
+
+    private void Changed() => Interlocked.Exchange(ref _changed, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
+}
+
+/// <summary>Reports a lost backplane as degraded, not unhealthy: the node still serves every request, only pushes wait.</summary>
+public sealed class BackplaneHealthCheck(BackplaneConnection backplane) : IHealthCheck
+{
+    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
+        Task.FromResult(backplane.IsConnected
+            ? HealthCheckResult.Healthy("Redis backplane connected.")
+            : HealthCheckResult.Degraded("Redis backplane unreachable: pushes are dropped, clients poll the feed."));
 }
