@@ -172,7 +172,7 @@ public sealed class Job
             throw new JobRuleException(JobError.PriceLocked);
         }
 
-        EnsureAllowed(JobAction.Edit, role);
+        var row = EnsureAllowed(JobAction.Edit, role);
         if (edit.ChangesPrice && Status == JobStatus.Scheduled)
         {
             throw new JobRuleException(JobError.PriceLocked);
@@ -193,12 +193,12 @@ public sealed class Job
         ScheduledFor = edit.ScheduledFor ?? ScheduledFor;
         ExpiresAt = edit.ExpiresAt ?? ExpiresAt;
         var fields = edit.ChangedFields();
-        Apply(JobAction.Edit, actor, now, reason: null, data: new() { ["fields"] = fields }, eventType: EventTypes.JobUpdated, recipients: EveryoneConcerned());
+        Apply(row, actor, now, reason: null, data: new() { ["fields"] = fields }, eventType: EventTypes.JobUpdated, recipients: EveryoneConcerned());
     }
 
     public Offer MakeOffer(string offerId, Actor hustler, long? proposedAmount, string? message, DateTimeOffset now)
     {
-        EnsureAllowed(JobAction.MakeOffer, RoleIn(hustler));
+        var row = EnsureAllowed(JobAction.MakeOffer, RoleIn(hustler));
         if (proposedAmount is not null && PricingType != PricingType.Flat)
         {
             throw new JobRuleException(JobError.Validation("proposedAmount applies to FLAT jobs only; an hourly job's rate changes through a price proposal once scheduled."));
@@ -206,7 +206,7 @@ public sealed class Job
 
         var offer = new Offer(offerId, Id, hustler.UserId!, proposedAmount, message, now);
         _offers.Add(offer);
-        Apply(JobAction.MakeOffer, hustler, now, null, OfferData(offer), EventTypes.OfferReceived, [CustomerId, offer.HustlerId]);
+        Apply(row, hustler, now, null, OfferData(offer), EventTypes.OfferReceived, [CustomerId, offer.HustlerId]);
         return offer;
     }
 
@@ -214,18 +214,18 @@ public sealed class Job
     {
         var offer = PendingOffer(offerId);
         var role = offer.HustlerId == hustler.UserId ? ActorRole.OfferHustler : RoleIn(hustler) == ActorRole.OfferHustler ? ActorRole.Outsider : RoleIn(hustler);
-        EnsureAllowed(JobAction.WithdrawOffer, role);
+        var row = EnsureAllowed(JobAction.WithdrawOffer, role);
         offer.Close(OfferStatus.Withdrawn, now);
-        Apply(JobAction.WithdrawOffer, hustler, now, null, OfferData(offer), EventTypes.OfferWithdrawn, [CustomerId, offer.HustlerId]);
+        Apply(row, hustler, now, null, OfferData(offer), EventTypes.OfferWithdrawn, [CustomerId, offer.HustlerId]);
         return offer;
     }
 
     public Offer DeclineOffer(string offerId, Actor customer, string? reason, DateTimeOffset now)
     {
         var offer = PendingOffer(offerId);
-        EnsureAllowed(JobAction.DeclineOffer, RoleIn(customer));
+        var row = EnsureAllowed(JobAction.DeclineOffer, RoleIn(customer));
         offer.Close(OfferStatus.Declined, now);
-        Apply(JobAction.DeclineOffer, customer, now, reason, OfferData(offer), EventTypes.OfferDeclined, [CustomerId, offer.HustlerId]);
+        Apply(row, customer, now, reason, OfferData(offer), EventTypes.OfferDeclined, [CustomerId, offer.HustlerId]);
         return offer;
     }
 
@@ -240,7 +240,7 @@ public sealed class Job
     public void AcceptOffer(string offerId, Actor customer, long authorizedAmount, string startCode, string completionCode, DateTimeOffset now)
     {
         var offer = PendingOffer(offerId);
-        EnsureAllowed(JobAction.AcceptOffer, RoleIn(customer));
+        var row = EnsureAllowed(JobAction.AcceptOffer, RoleIn(customer));
         if (PricingType == PricingType.Flat && offer.ProposedAmount is { } proposed)
         {
             Amount = proposed;
@@ -261,14 +261,14 @@ public sealed class Job
         PaymentStatus = PaymentStatus.Authorized;
         var data = new Dictionary<string, object?> { ["hustlerId"] = HustlerId, ["offerId"] = offer.Id, ["amount"] = Amount, ["authorizedAmount"] = authorizedAmount };
         var codes = new Dictionary<string, object?> { ["startCode"] = startCode, ["completionCode"] = completionCode };
-        Apply(JobAction.AcceptOffer, customer, now, null, data, EventTypes.JobAssigned, [CustomerId, HustlerId], codes);
+        Apply(row, customer, now, null, data, EventTypes.JobAssigned, [CustomerId, HustlerId], codes);
     }
 
     /// <summary>Sends the job back to OPEN before work started; the caller has voided the hold.</summary>
     public void Unassign(Actor actor, string? reason, DateTimeOffset now)
     {
         var role = RoleIn(actor);
-        EnsureAllowed(JobAction.Unassign, role);
+        var row = EnsureAllowed(JobAction.Unassign, role);
         var formerHustler = HustlerId!;
         HustlerId = null;
         StartCode = CompletionCode = null;
@@ -276,19 +276,19 @@ public sealed class Job
         AuthorizedAmount = null;
         PaymentStatus = PaymentStatus.Voided;
         ClosePendingProposal(ProposalStatus.Superseded, now);
-        Apply(JobAction.Unassign, actor, now, reason, new() { ["hustlerId"] = formerHustler, ["by"] = JobText.UpperSnake(role.ToString()) }, EventTypes.JobUnassigned, [CustomerId, formerHustler]);
+        Apply(row, actor, now, reason, new() { ["hustlerId"] = formerHustler, ["by"] = JobText.UpperSnake(role.ToString()) }, EventTypes.JobUnassigned, [CustomerId, formerHustler]);
     }
 
     public CodeCheck VerifyStartCode(Actor hustler, string code, DateTimeOffset now)
     {
-        EnsureAllowed(JobAction.VerifyStartCode, RoleIn(hustler));
+        var row = EnsureAllowed(JobAction.VerifyStartCode, RoleIn(hustler));
         var check = CheckCode(code, StartCode!, isStart: true, now);
         if (check.Outcome == CodeCheckOutcome.Accepted)
         {
             StartCodeVerified = true;
             StartedAt = now;
             ClosePendingProposal(ProposalStatus.Superseded, now);
-            Apply(JobAction.VerifyStartCode, hustler, now, null, new() { ["startedAt"] = now }, EventTypes.JobStarted, [CustomerId, HustlerId!]);
+            Apply(row, hustler, now, null, new() { ["startedAt"] = now }, EventTypes.JobStarted, [CustomerId, HustlerId!]);
         }
 
         return check;
@@ -296,7 +296,7 @@ public sealed class Job
 
     public CodeCheck VerifyCompletionCode(Actor hustler, string code, DateTimeOffset now)
     {
-        EnsureAllowed(JobAction.VerifyCompletionCode, RoleIn(hustler));
+        var row = EnsureAllowed(JobAction.VerifyCompletionCode, RoleIn(hustler));
         var check = CheckCode(code, CompletionCode!, isStart: false, now);
         if (check.Outcome != CodeCheckOutcome.Accepted)
         {
@@ -317,7 +317,7 @@ public sealed class Job
             FinalAmount = Amount;
         }
 
-        Apply(JobAction.VerifyCompletionCode, hustler, now, null, new() { ["completedAt"] = now, ["finalAmount"] = FinalAmount, ["billedMinutes"] = BilledMinutes }, EventTypes.JobCompleted, [CustomerId, HustlerId!]);
+        Apply(row, hustler, now, null, new() { ["completedAt"] = now, ["finalAmount"] = FinalAmount, ["billedMinutes"] = BilledMinutes }, EventTypes.JobCompleted, [CustomerId, HustlerId!]);
         if (PricingType == PricingType.Flat)
         {
             RequestPayment(Actor.System, null, now);
@@ -329,7 +329,7 @@ public sealed class Job
     /// <summary>The hustler asks to be paid, optionally billing fewer minutes than the clock gave (hourly only).</summary>
     public void RequestPayment(Actor actor, int? billableMinutes, DateTimeOffset now)
     {
-        EnsureAllowed(JobAction.RequestPayment, RoleIn(actor));
+        var row = EnsureAllowed(JobAction.RequestPayment, RoleIn(actor));
         if (billableMinutes is { } minutes)
         {
             if (PricingType != PricingType.Hourly)
@@ -347,29 +347,30 @@ public sealed class Job
         }
 
         PaymentRequestedAt = now;
-        Apply(JobAction.RequestPayment, actor, now, null, new() { ["finalAmount"] = FinalAmount, ["billedMinutes"] = BilledMinutes, ["currency"] = Currency }, EventTypes.PaymentRequested, [CustomerId, HustlerId!]);
+        Apply(row, actor, now, null, new() { ["finalAmount"] = FinalAmount, ["billedMinutes"] = BilledMinutes, ["currency"] = Currency }, EventTypes.PaymentRequested, [CustomerId, HustlerId!]);
     }
 
     /// <summary>The hold was captured: the job is PAID (by the customer's confirmation or by auto-confirm).</summary>
     public void MarkPaid(Actor actor, long capturedAmount, string paymentId, DateTimeOffset now)
     {
         var role = RoleIn(actor);
-        var action = role == ActorRole.System ? JobAction.AutoConfirm : JobAction.ConfirmAndPay;
-        EnsureCanBePaid(role);
+        var row = EnsureCanBePaid(role);
         CapturedAmount = capturedAmount;
         PaymentStatus = PaymentStatus.Captured;
-        Apply(action, actor, now, null, new() { ["paymentId"] = paymentId, ["capturedAmount"] = capturedAmount, ["currency"] = Currency }, EventTypes.PaymentCaptured, [CustomerId, HustlerId!]);
+        Apply(row, actor, now, null, new() { ["paymentId"] = paymentId, ["capturedAmount"] = capturedAmount, ["currency"] = Currency }, EventTypes.PaymentCaptured, [CustomerId, HustlerId!]);
     }
 
     /// <summary>Throws unless confirm (customer) or auto-confirm (system) may capture now.</summary>
-    public void EnsureCanBePaid(ActorRole role)
+    public Transition EnsureCanBePaid(ActorRole role)
     {
         var action = role == ActorRole.System ? JobAction.AutoConfirm : JobAction.ConfirmAndPay;
-        EnsureAllowed(action, role);
+        var row = EnsureAllowed(action, role);
         if (action == JobAction.AutoConfirm && Disputed)
         {
             throw new JobRuleException(JobError.InvalidTransition(Status, action, role) with { Message = "A disputed job is not auto-confirmed." });
         }
+
+        return row;
     }
 
     /// <summary>A capture failed: the job stays where it is, marked CAPTURE_FAILED; the next attempt gets a new key.</summary>
@@ -385,47 +386,49 @@ public sealed class Job
 
     public void Dispute(Actor customer, string? reason, DateTimeOffset now)
     {
-        EnsureAllowed(JobAction.Dispute, RoleIn(customer));
+        var row = EnsureAllowed(JobAction.Dispute, RoleIn(customer));
         if (Disputed)
         {
             throw new JobRuleException(JobError.InvalidTransition(Status, JobAction.Dispute, ActorRole.Customer) with { Message = "The job is already disputed." });
         }
 
         Disputed = true;
-        Apply(JobAction.Dispute, customer, now, reason, new() { ["disputed"] = true, ["reason"] = reason }, EventTypes.JobDisputed, [CustomerId, HustlerId!]);
+        Apply(row, customer, now, reason, new() { ["disputed"] = true, ["reason"] = reason }, EventTypes.JobDisputed, [CustomerId, HustlerId!]);
     }
 
     /// <summary>An operator settles a dispute by cancelling the job; the caller has voided the hold.</summary>
     public void ResolveDisputeByCancelling(Actor operatorActor, string? reason, DateTimeOffset now)
     {
-        EnsureResolvable(operatorActor);
+        var row = EnsureResolvable(operatorActor);
 
         PaymentStatus = PaymentStatus.Voided;
-        Apply(JobAction.ResolveDisputeCancel, operatorActor, now, reason, new() { ["reason"] = reason, ["paymentStatus"] = "VOIDED" }, EventTypes.JobCancelled, [CustomerId, HustlerId!]);
+        Apply(row, operatorActor, now, reason, new() { ["reason"] = reason, ["paymentStatus"] = "VOIDED" }, EventTypes.JobCancelled, [CustomerId, HustlerId!]);
     }
 
     /// <summary>Throws unless <paramref name="operatorActor"/> may settle a dispute on this job now.</summary>
-    public void EnsureResolvable(Actor operatorActor)
+    public Transition EnsureResolvable(Actor operatorActor)
     {
         var role = RoleIn(operatorActor);
-        EnsureAllowed(JobAction.ResolveDisputeCancel, role);
+        var row = EnsureAllowed(JobAction.ResolveDisputeCancel, role);
         if (!Disputed)
         {
             throw new JobRuleException(JobError.InvalidTransition(Status, JobAction.ResolveDisputeCancel, role) with { Message = "Only a disputed job can be resolved." });
         }
+
+        return row;
     }
 
     public void Cancel(Actor customer, string? reason, DateTimeOffset now)
     {
-        EnsureAllowed(JobAction.Cancel, RoleIn(customer));
+        var row = EnsureAllowed(JobAction.Cancel, RoleIn(customer));
         var told = EveryoneConcerned();
         DeclineAllPending(now);
-        Apply(JobAction.Cancel, customer, now, reason, new() { ["reason"] = reason }, EventTypes.JobCancelled, told);
+        Apply(row, customer, now, reason, new() { ["reason"] = reason }, EventTypes.JobCancelled, told);
     }
 
     public void Expire(DateTimeOffset now)
     {
-        EnsureAllowed(JobAction.Expire, ActorRole.System);
+        var row = EnsureAllowed(JobAction.Expire, ActorRole.System);
         if (now < ExpiresAt)
         {
             throw new JobRuleException(JobError.InvalidTransition(Status, JobAction.Expire, ActorRole.System) with { Message = "The job has not reached its expiry time." });
@@ -433,7 +436,7 @@ public sealed class Job
 
         var told = EveryoneConcerned();
         DeclineAllPending(now);
-        Apply(JobAction.Expire, Actor.System, now, null, new() { ["expiresAt"] = ExpiresAt }, EventTypes.JobExpired, told);
+        Apply(row, Actor.System, now, null, new() { ["expiresAt"] = ExpiresAt }, EventTypes.JobExpired, told);
     }
 
     public PriceProposal ProposePrice(string proposalId, Actor actor, long? amount, long? hourlyRate, DateTimeOffset now)
@@ -443,7 +446,7 @@ public sealed class Job
             throw new JobRuleException(JobError.PriceLocked);
         }
 
-        EnsureAllowed(JobAction.ProposePrice, RoleIn(actor));
+        var row = EnsureAllowed(JobAction.ProposePrice, RoleIn(actor));
         if (PricingType == PricingType.Flat ? amount is null || hourlyRate is not null : hourlyRate is null || amount is not null)
         {
             throw new JobRuleException(JobError.Validation(PricingType == PricingType.Flat ? "A FLAT job takes a new amount." : "An HOURLY job takes a new hourlyRate."));
@@ -452,7 +455,7 @@ public sealed class Job
         ClosePendingProposal(ProposalStatus.Superseded, now);
         var proposal = new PriceProposal(proposalId, Id, actor.UserId!, amount, hourlyRate, now);
         _priceProposals.Add(proposal);
-        Apply(JobAction.ProposePrice, actor, now, null, ProposalData(proposal), EventTypes.PriceChangeProposed, [CustomerId, HustlerId!]);
+        Apply(row, actor, now, null, ProposalData(proposal), EventTypes.PriceChangeProposed, [CustomerId, HustlerId!]);
         return proposal;
     }
 
@@ -478,6 +481,7 @@ public sealed class Job
     public void AcceptPriceProposal(string proposalId, Actor actor, long authorizedAmount, bool paymentIntentUpdated, DateTimeOffset now)
     {
         var proposal = ProposalToAnswer(proposalId, actor);
+        var row = EnsureAllowed(JobAction.AnswerPriceProposal, RoleIn(actor));
         proposal.Close(ProposalStatus.Accepted, now);
         Amount = proposal.Amount ?? Amount;
         HourlyRate = proposal.HourlyRate ?? HourlyRate;
@@ -486,25 +490,26 @@ public sealed class Job
         var data = ProposalData(proposal);
         data["newAmount"] = PricingType == PricingType.Flat ? Amount : PriceToAuthorize;
         data["paymentIntentUpdated"] = paymentIntentUpdated;
-        Apply(JobAction.AnswerPriceProposal, actor, now, null, data, EventTypes.PriceChanged, [CustomerId, HustlerId!], historyAction: "ACCEPT_PRICE_PROPOSAL");
+        Apply(row, actor, now, null, data, EventTypes.PriceChanged, [CustomerId, HustlerId!], historyAction: "ACCEPT_PRICE_PROPOSAL");
     }
 
     public PriceProposal DeclinePriceProposal(string proposalId, Actor actor, DateTimeOffset now)
     {
         var proposal = ProposalToAnswer(proposalId, actor);
+        var row = EnsureAllowed(JobAction.AnswerPriceProposal, RoleIn(actor));
         proposal.Close(ProposalStatus.Declined, now);
-        Apply(JobAction.AnswerPriceProposal, actor, now, null, ProposalData(proposal), EventTypes.PriceChangeDeclined, [CustomerId, HustlerId!], historyAction: "DECLINE_PRICE_PROPOSAL");
+        Apply(row, actor, now, null, ProposalData(proposal), EventTypes.PriceChangeDeclined, [CustomerId, HustlerId!], historyAction: "DECLINE_PRICE_PROPOSAL");
         return proposal;
     }
 
     /// <summary>A hold about to lapse was renewed (or could not be): recorded and told to both parties.</summary>
     public void RecordReauthorization(bool succeeded, long? authorizedAmount, string? reason, DateTimeOffset now)
     {
-        EnsureAllowed(JobAction.ReauthorizePayment, ActorRole.System);
+        var row = EnsureAllowed(JobAction.ReauthorizePayment, ActorRole.System);
         PaymentStatus = succeeded ? PaymentStatus.Authorized : PaymentStatus.AuthorizationFailed;
         AuthorizedAmount = succeeded ? authorizedAmount : null;
         var data = new Dictionary<string, object?> { ["paymentStatus"] = JobText.UpperSnake(PaymentStatus.ToString()), ["authorizedAmount"] = AuthorizedAmount, ["reason"] = reason };
-        Apply(JobAction.ReauthorizePayment, Actor.System, now, reason, data, succeeded ? EventTypes.PaymentUpdated : EventTypes.PaymentFailed, [CustomerId, HustlerId!]);
+        Apply(row, Actor.System, now, reason, data, succeeded ? EventTypes.PaymentUpdated : EventTypes.PaymentFailed, [CustomerId, HustlerId!]);
     }
 
     /// <summary>Payment facts learned outside a transition (a provider webhook): recorded and told to both parties.</summary>
@@ -608,11 +613,11 @@ public sealed class Job
         [.. new[] { CustomerId, HustlerId }.OfType<string>().Concat(PendingOffers.Select(o => o.HustlerId)).Distinct()];
 
     /// <summary>
-    /// The one place a job's state changes: checks the table, moves to the row's target, bumps the version, and
-    /// records the history line and the event.
+    /// The one place a job's state changes: moves to the target of the table row the caller checked before touching
+    /// anything, bumps the version, and records the history line and the event.
     /// </summary>
     private void Apply(
-        JobAction action,
+        Transition row,
         Actor actor,
         DateTimeOffset now,
         string? reason,
@@ -623,10 +628,9 @@ public sealed class Job
         string? historyAction = null)
     {
         var from = Status;
-        var row = EnsureAllowed(action, RoleIn(actor));
         Status = row.Target(from, PendingOffers.Any());
         Touch(now);
-        _newHistory.Add(new JobHistoryEntry(Id, now, actor.Name, historyAction ?? JobText.UpperSnake(action.ToString()), from, Status, reason));
+        _newHistory.Add(new JobHistoryEntry(Id, now, actor.Name, historyAction ?? JobText.UpperSnake(row.Action.ToString()), from, Status, reason));
         foreach (var (key, value) in StatusData())
         {
             data.TryAdd(key, value);
