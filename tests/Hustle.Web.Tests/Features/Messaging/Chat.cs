@@ -1,16 +1,26 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Hustle.Domain.Jobs;
+using Hustle.Web.Tests.Sync;
 
 namespace Hustle.Web.Tests.Features.Messaging;
 
 /// <summary>The messaging calls over HTTP, as a client makes them.</summary>
 public static class Chat
 {
-    /// <summary>The customer posts a job and the hustler asks about it: their thread.</summary>
-    public static async Task<(string JobId, string ThreadId)> ThreadAsync(TestUser customer, TestUser hustler)
+    /// <summary>
+    /// The customer posts a job and the hustler asks about it: their thread. The job's <c>JOB_CREATED</c> is taken off
+    /// the customer's <paramref name="connectedDevices"/>, so what they receive next is about the thread.
+    /// </summary>
+    public static async Task<(string JobId, string ThreadId)> ThreadAsync(TestUser customer, TestUser hustler, params HubInbox[] connectedDevices)
     {
         var jobId = (await customer.PostFlatJobAsync()).Str("id");
+        foreach (var device in connectedDevices)
+        {
+            Assert.Equal(jobId, (await device.NextEventAsync(EventTypes.JobCreated)).JobId);
+        }
+
         var thread = await (await hustler.PostAsync($"/api/jobs/{jobId}/threads")).Json(HttpStatusCode.Created);
         return (jobId, thread.Str("id"));
     }
