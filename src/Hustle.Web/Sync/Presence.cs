@@ -72,8 +72,16 @@ public sealed class InMemoryPresenceStore : IPresenceStore
 /// <summary>
 /// Turns hub connections into presence: the first connection of a user tells the people who share a thread with
 /// them that they are online; the last one to close records <c>lastSeenAt</c> and tells them they are offline.
+/// Telling is best effort: a failure is logged and never fails the connect (SignalR would then drop the connection
+/// without a disconnect, and the store would keep the user online for ever).
 /// </summary>
-public sealed class PresenceTracker(IPresenceStore store, HustleDb db, ThreadStore threads, IHubContext<SyncHub, ISyncClient> hub, TimeProvider clock)
+public sealed class PresenceTracker(
+    IPresenceStore store,
+    HustleDb db,
+    ThreadStore threads,
+    IHubContext<SyncHub, ISyncClient> hub,
+    TimeProvider clock,
+    ILogger<PresenceTracker> log)
 {
     public async Task ConnectedAsync(string userId, string connectionId)
     {
@@ -91,7 +99,14 @@ public sealed class PresenceTracker(IPresenceStore store, HustleDb db, ThreadSto
         }
 
         var at = clock.GetUtcNow();
-        await db.Users.Where(u => u.Id == userId).ExecuteUpdateAsync(s => s.SetProperty(u => u.LastSeenAt, at));
+        try
+        {
+            await db.Users.Where(u => u.Id == userId).ExecuteUpdateAsync(s => s.SetProperty(u => u.LastSeenAt, at));
+        }
+        catch (Exception e)
+        {
+            log.LogWarning(e, "Could not record when {User} was last seen.", userId);
+        }
 
         // A device that connected while we were writing has already said "online"; an "offline" now would be wrong.
         if ((await store.OnlineAmongAsync([userId])).Count == 0)
@@ -102,10 +117,17 @@ public sealed class PresenceTracker(IPresenceStore store, HustleDb db, ThreadSto
 
     private async Task TellCounterpartsAsync(PresenceSignal signal)
     {
-        var counterparts = await threads.CounterpartsOfAsync(signal.UserId, CancellationToken.None);
-        if (counterparts.Count > 0)
+        try
         {
-            await hub.Clients.Users(counterparts).Presence(signal);
+            var counterparts = await threads.CounterpartsOfAsync(signal.UserId, CancellationToken.None);
+            if (counterparts.Count > 0)
+            {
+                await hub.Clients.Users(counterparts).Presence(signal);
+            }
+        }
+        catch (Exception e)
+        {
+            log.LogWarning(e, "Could not tell the counterparts of {User} that they are {State}.", signal.UserId, signal.Online ? "online" : "offline");
         }
     }
 }
