@@ -1,6 +1,7 @@
 using Hustle.Web;
 using Hustle.Web.Features.Accounts;
 using Hustle.Web.Features.Jobs;
+using Hustle.Web.Features.Messaging;
 using Hustle.Web.Infrastructure;
 using Hustle.Web.Sync;
 
@@ -26,6 +27,7 @@ app.UseMiddleware<IdempotencyMiddleware>();
 
 app.MapAccounts();
 app.MapJobs();
+app.MapMessaging();
 app.MapFeed();
 app.MapOperations();
 

@@ -1,3 +1,4 @@
+using System.Security.Claims;
 using System.Threading.RateLimiting;
 using Hustle.Web.Accounts;
 using Hustle.Web.Background;
@@ -5,8 +6,10 @@ using Hustle.Web.Data;
 using Hustle.Web.Features.Accounts;
 using Hustle.Web.Features.Jobs;
 using Hustle.Web.Features.Lifecycle;
+using Hustle.Web.Features.Messaging;
 using Hustle.Web.Infrastructure;
 using Hustle.Web.Jobs;
+using Hustle.Web.Messaging;
 using Hustle.Web.Payments;
 using Hustle.Web.Payments.Simulated;
 using Hustle.Web.Sync;
@@ -67,8 +70,12 @@ public static class ServiceSetup
             o.AddPolicy(JobsApi.CodeEntryPolicy, http => RateLimitPartition.GetFixedWindowLimiter(
                 http.User.Identity?.Name ?? http.Connection.RemoteIpAddress?.ToString() ?? "local",
                 _ => new FixedWindowRateLimiterOptions { PermitLimit = limits.GetValue("CodeEntryPerMinute", 10), Window = TimeSpan.FromMinutes(1) }));
+            o.AddPolicy(MessagingApi.PostMessagePolicy, http => RateLimitPartition.GetFixedWindowLimiter(
+                http.User.FindFirstValue(ClaimTypes.NameIdentifier) ?? http.Connection.RemoteIpAddress?.ToString() ?? "local",
+                _ => new FixedWindowRateLimiterOptions { PermitLimit = limits.GetValue("MessagesPerMinute", 30), Window = TimeSpan.FromMinutes(1) }));
         });
         services.AddScoped<JobStore>();
+        services.AddScoped<ThreadStore>();
         services.AddScoped<Capture>();
         services.AddSingleton<LifecycleSweeper>();
         services.AddHostedService<SweepService>();
@@ -142,6 +149,9 @@ public static class ServiceSetup
         services.AddSingleton<SignalRFeedPublisher>();
         services.AddSingleton<IFeedPublisher>(sp => sp.GetRequiredService<SignalRFeedPublisher>());
         services.AddHostedService(sp => sp.GetRequiredService<SignalRFeedPublisher>());
+        services.AddSingleton<IPresenceStore, InMemoryPresenceStore>();
+        services.AddScoped<PresenceTracker>();
+        services.AddSingleton<TypingThrottle>();
         return services;
     }
 

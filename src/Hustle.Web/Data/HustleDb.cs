@@ -1,4 +1,5 @@
 using Hustle.Domain.Jobs;
+using Hustle.Domain.Messaging;
 using Hustle.Web.Accounts;
 using Hustle.Web.Sync;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
@@ -20,6 +21,12 @@ public sealed class HustleDb(DbContextOptions<HustleDb> options) : IdentityDbCon
     public DbSet<FeedEvent> FeedEvents => Set<FeedEvent>();
 
     public DbSet<FeedCounter> FeedCounters => Set<FeedCounter>();
+
+    public DbSet<MessageThread> MessageThreads => Set<MessageThread>();
+
+    public DbSet<Message> Messages => Set<Message>();
+
+    public DbSet<ThreadReadState> ThreadReadStates => Set<ThreadReadState>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {
