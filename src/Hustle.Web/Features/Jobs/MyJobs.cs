@@ -20,7 +20,7 @@ public static class MyJobs
     {
         var userId = me.Id;
         var cursor = await db.FeedCounters.Where(c => c.UserId == userId).Select(c => (long?)c.LastSeq).FirstOrDefaultAsync(ct) ?? 0;
-        var etag = $"\"mine-{cursor}\"";
+        var etag = $"\"mine-{Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(userId)))[..12]}-{cursor}\"";
         http.Response.Headers.ETag = etag;
         http.Response.Headers.CacheControl = "private, no-cache";
         if (http.Request.Headers.IfNoneMatch.Contains(etag))
