@@ -2,6 +2,7 @@ using Hustle.Web;
 using Hustle.Web.Features.Accounts;
 using Hustle.Web.Features.Jobs;
 using Hustle.Web.Infrastructure;
+using Hustle.Web.Payments.Stripe;
 using Hustle.Web.Sync;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -28,6 +29,7 @@ app.MapAccounts();
 app.MapJobs();
 app.MapFeed();
 app.MapOperations();
+app.MapStripe();
 
 await app.MigrateDatabaseAsync();
 await app.RunAsync();
