@@ -167,7 +167,7 @@ public sealed class StripeGateway(StripeClient stripe, StripeCustomers customers
     internal static GatewayResult Outcome(StripeException e, bool takesHold)
     {
         var error = e.StripeError;
-        var code = error?.Code ?? error?.Type ?? "stripe_error";
+        var code = error?.Code ?? error?.Type ?? "invalid_response";
         var message = error?.Message ?? e.Message;
         var status = (int)e.HttpStatusCode;
         if (error?.Type == "idempotency_error")
@@ -175,7 +175,8 @@ public sealed class StripeGateway(StripeClient stripe, StripeCustomers customers
             return GatewayResult.Failure(GatewayOutcome.IdempotencyMismatch, "idempotency_error", message);
         }
 
-        if (status is 409 or 429 or >= 500)
+        // No error object: the answer was cut or garbled on the way, so what Stripe did is unknown.
+        if (error is null || status is 409 or 429 or >= 500)
         {
             return GatewayResult.Failure(GatewayOutcome.Unavailable, code, message);
         }
