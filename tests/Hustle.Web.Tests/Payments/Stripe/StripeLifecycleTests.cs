@@ -54,6 +54,16 @@ public sealed class StripeLifecycleTests(GatewayPair apps) : IClassFixture<Gatew
     }
 
     [Fact]
+    public async Task A_hold_about_to_lapse_is_renewed_the_same_on_both_and_the_old_one_is_released_at_Stripe()
+    {
+        Assert.Equal(await RenewedHoldAsync(apps.Simulated), await RenewedHoldAsync(apps.Stripe.App));
+        var renewal = apps.Stripe.Stripe.Requests.Where(r => r.Method == "POST").TakeLast(2).ToList();
+        Assert.Equal("/v1/payment_intents", renewal[0].Path);
+        Assert.EndsWith("/cancel", renewal[1].Path);
+        Assert.Equal($"{renewal[0].IdempotencyKey}/void-replaced", renewal[1].IdempotencyKey);
+    }
+
+    [Fact]
     public async Task A_declined_card_refuses_the_accept_the_same_on_both()
     {
         Assert.Equal(await DeclinedAcceptAsync(apps.Simulated), await DeclinedAcceptAsync(apps.Stripe.App));
@@ -82,6 +92,16 @@ public sealed class StripeLifecycleTests(GatewayPair apps) : IClassFixture<Gatew
         var hustler = await app.CreateUserAsync("hustler");
         var (jobId, _) = await Api.ScheduledFlatJobAsync(customer, hustler, amount: 4000);
         await (await hustler.PostAsync($"/api/jobs/{jobId}/unassign", new { reason = "Sick" })).Json();
+        return await OutcomeAsync(app, jobId, customer, hustler);
+    }
+
+    private static async Task<string> RenewedHoldAsync(TestApp app)
+    {
+        var customer = await app.CreateUserAsync("customer");
+        var hustler = await app.CreateUserAsync("hustler");
+        var (jobId, _) = await Api.ScheduledFlatJobAsync(customer, hustler, amount: 4500);
+        app.Clock.Advance(TimeSpan.FromDays(6.5));
+        await app.Sweeper.RenewHoldsAsync(CancellationToken.None);
         return await OutcomeAsync(app, jobId, customer, hustler);
     }
 
