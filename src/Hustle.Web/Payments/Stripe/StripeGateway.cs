@@ -42,7 +42,7 @@ public sealed class StripeGateway(StripeClient stripe, StripeCustomers customers
             var hold = await stripe.V1.PaymentIntents.GetAsync(r.HoldId, new PaymentIntentGetOptions { Expand = ["latest_charge"] }, null, ct);
             if (!r.ForceNewHold && hold.Status == "requires_capture" && IncrementAvailable(hold) && hold.PaymentMethodId == r.PaymentMethod && r.NewAmount >= hold.Amount)
             {
-                var grown = await stripe.V1.PaymentIntents.IncrementAuthorizationAsync(hold.Id, new PaymentIntentIncrementAuthorizationOptions { Amount = r.NewAmount }, Key(r.IdempotencyKey), ct);
+                var grown = await stripe.V1.PaymentIntents.IncrementAuthorizationAsync(hold.Id, new PaymentIntentIncrementAuthorizationOptions { Amount = r.NewAmount, Expand = ["latest_charge"] }, Key(r.IdempotencyKey), ct);
                 return Held(grown) with { Incremental = true };
             }
 
@@ -56,19 +56,21 @@ public sealed class StripeGateway(StripeClient stripe, StripeCustomers customers
             return replacement;
         }, ct);
 
+    /// <summary>An intent already captured (in the dashboard, or by a call whose key Stripe has forgotten after 24 h) counts as captured.</summary>
     public Task<GatewayResult> CaptureAsync(CaptureRequest r, CancellationToken ct) =>
         CallAsync(takesHold: false, async () =>
         {
-            var intent = await stripe.V1.PaymentIntents.CaptureAsync(r.HoldId, new PaymentIntentCaptureOptions { AmountToCapture = r.Amount }, Key(r.IdempotencyKey), ct);
+            var intent = await AlreadyAsync(r.HoldId, "succeeded", () => stripe.V1.PaymentIntents.CaptureAsync(r.HoldId, new PaymentIntentCaptureOptions { AmountToCapture = r.Amount }, Key(r.IdempotencyKey), ct), ct);
             return intent.Status == "succeeded"
                 ? new GatewayResult(GatewayOutcome.Succeeded, intent.Id, intent.AmountReceived)
                 : GatewayResult.Failure(GatewayOutcome.Failed, $"payment_intent_{intent.Status}", $"Stripe left the payment {intent.Status}.");
         }, ct);
 
+    /// <summary>An intent already cancelled (it lapsed, or was released in the dashboard) counts as voided.</summary>
     public Task<GatewayResult> VoidAsync(HoldRequest r, CancellationToken ct) =>
         CallAsync(takesHold: false, async () =>
         {
-            var intent = await stripe.V1.PaymentIntents.CancelAsync(r.HoldId, new PaymentIntentCancelOptions(), Key(r.IdempotencyKey), ct);
+            var intent = await AlreadyAsync(r.HoldId, "canceled", () => stripe.V1.PaymentIntents.CancelAsync(r.HoldId, new PaymentIntentCancelOptions(), Key(r.IdempotencyKey), ct), ct);
             return new GatewayResult(GatewayOutcome.Succeeded, intent.Id, intent.Amount);
         }, ct);
 
@@ -80,6 +82,28 @@ public sealed class StripeGateway(StripeClient stripe, StripeCustomers customers
                 ? GatewayResult.Failure(GatewayOutcome.Failed, refund.FailureReason ?? "refund_failed", "Stripe could not refund the payment.")
                 : new GatewayResult(GatewayOutcome.Succeeded, r.HoldId, refund.Amount);
         }, ct);
+
+    /// <summary>
+    /// Makes the call; when Stripe refuses it because the intent is not in a state for it, and the intent is already
+    /// where the call would have put it, answers that intent instead.
+    /// </summary>
+    private async Task<PaymentIntent> AlreadyAsync(string holdId, string goal, Func<Task<PaymentIntent>> call, CancellationToken ct)
+    {
+        try
+        {
+            return await call();
+        }
+        catch (StripeException e) when (e.StripeError?.Code == "payment_intent_unexpected_state")
+        {
+            var intent = await stripe.V1.PaymentIntents.GetAsync(holdId, null, null, ct);
+            if (intent.Status != goal)
+            {
+                throw;
+            }
+
+            return intent;
+        }
+    }
 
     private static RequestOptions Key(string idempotencyKey) => new() { IdempotencyKey = idempotencyKey };
 

@@ -63,7 +63,7 @@ public sealed class StripeGatewayTests(StripeFixture fixture) : IClassFixture<St
         Assert.Equal(
             [
                 $"GET /v1/payment_intents/{hold}?expand[0]=latest_charge [] key=",
-                $"POST /v1/payment_intents/{hold}/increment_authorization [amount=7000] key=job/job_g2/increase/prp_1",
+                $"POST /v1/payment_intents/{hold}/increment_authorization [amount=7000, expand[0]=latest_charge] key=job/job_g2/increase/prp_1",
             ],
             _stripe.Requests.Select(r => r.ToString()));
     }
@@ -118,6 +118,24 @@ public sealed class StripeGatewayTests(StripeFixture fixture) : IClassFixture<St
                 $"POST /v1/refunds [amount=2000, payment_intent={captured}] key=job/job_g5/refund/{captured}/0",
             ],
             _stripe.Requests.Select(r => r.ToString()));
+    }
+
+    [Fact]
+    public async Task A_hold_already_captured_or_released_at_Stripe_counts_as_captured_or_voided()
+    {
+        var captured = await AuthorizeAsync("pm_card_visa", 5000);
+        await _gateway.CaptureAsync(new CaptureRequest(captured, 4000, "dashboard/capture"), _ct);
+        var released = await AuthorizeAsync("pm_card_visa", 5000);
+        await _gateway.VoidAsync(new HoldRequest(released, "dashboard/cancel"), _ct);
+
+        var capture = await _gateway.CaptureAsync(new CaptureRequest(captured, 5000, "job/job_g12/capture/v1"), _ct);
+        var cancel = await _gateway.VoidAsync(new HoldRequest(released, $"job/job_g12/void/{released}"), _ct);
+        var voidCaptured = await _gateway.VoidAsync(new HoldRequest(captured, $"job/job_g12/void/{captured}"), _ct);
+
+        Assert.Equal((GatewayOutcome.Succeeded, 4000L), (capture.Outcome, capture.Amount));
+        Assert.Equal((GatewayOutcome.Succeeded, 5000L), (cancel.Outcome, cancel.Amount));
+        Assert.Equal((GatewayOutcome.Failed, "payment_intent_unexpected_state"), (voidCaptured.Outcome, voidCaptured.FailureCode));
+        Assert.Equal(4000, _stripe.Intent(captured)["amount_received"]!.GetValue<long>());
     }
 
     [Fact]
