@@ -3,6 +3,7 @@ using Hustle.Web.Features.Accounts;
 using Hustle.Web.Features.Jobs;
 using Hustle.Web.Features.Messaging;
 using Hustle.Web.Infrastructure;
+using Hustle.Web.Payments.Stripe;
 using Hustle.Web.Sync;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -30,6 +31,7 @@ app.MapJobs();
 app.MapMessaging();
 app.MapFeed();
 app.MapOperations();
+app.MapStripe();
 
 await app.MigrateDatabaseAsync();
 await app.RunAsync();

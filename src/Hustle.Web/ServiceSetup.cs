@@ -12,6 +12,7 @@ using Hustle.Web.Jobs;
 using Hustle.Web.Messaging;
 using Hustle.Web.Payments;
 using Hustle.Web.Payments.Simulated;
+using Hustle.Web.Payments.Stripe;
 using Hustle.Web.Sync;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.BearerToken;
@@ -130,12 +131,25 @@ public static class ServiceSetup
     /// <summary>The policy scheme <c>AddIdentityApiEndpoints</c> registers to pick bearer or cookie per request.</summary>
     private const string BearerOrCookieScheme = "Identity.BearerAndApplication";
 
+    /// <summary>The payment provider named by <c>Hustle:Payments:Provider</c>: <c>simulated</c> (the default) or <c>stripe</c>.</summary>
     public static IServiceCollection AddHustlePayments(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<SimulatedPaymentOptions>().Bind(configuration.GetSection("Hustle:Payments:Simulated"));
-        services.AddSingleton<SimulatedGateway>();
-        services.AddSingleton<IPaymentGateway>(sp => sp.GetRequiredService<SimulatedGateway>());
-        services.AddSingleton<IPaymentMethodRules>(sp => sp.GetRequiredService<SimulatedGateway>());
+        var provider = configuration["Hustle:Payments:Provider"] is { Length: > 0 } named ? named.Trim().ToLowerInvariant() : "simulated";
+        switch (provider)
+        {
+            case "simulated":
+                services.AddOptions<SimulatedPaymentOptions>().Bind(configuration.GetSection("Hustle:Payments:Simulated"));
+                services.AddSingleton<SimulatedGateway>();
+                services.AddSingleton<IPaymentGateway>(sp => sp.GetRequiredService<SimulatedGateway>());
+                services.AddSingleton<IPaymentMethodRules>(sp => sp.GetRequiredService<SimulatedGateway>());
+                break;
+            case StripeGateway.ProviderName:
+                services.AddStripeGateway(configuration);
+                break;
+            default:
+                throw new InvalidOperationException($"Hustle:Payments:Provider is '{provider}'; it must be 'simulated' or 'stripe'.");
+        }
+
         services.AddScoped<JobPayments>();
         services.AddScoped<PaymentReconciler>();
         return services;
@@ -170,6 +184,7 @@ public static class ServiceSetup
         app.MapGet("/api/config", (IPaymentGateway gateway, IConfiguration configuration) => new
         {
             PaymentProvider = gateway.Name,
+            StripePublishableKey = gateway.Name == StripeGateway.ProviderName ? configuration["Hustle:Payments:Stripe:PublishableKey"] : null,
             PollConnectedSeconds = configuration.GetValue("Hustle:Client:PollConnectedSeconds", 60),
             PollDisconnectedSeconds = configuration.GetValue("Hustle:Client:PollDisconnectedSeconds", 15),
         }).WithTags("Operations");

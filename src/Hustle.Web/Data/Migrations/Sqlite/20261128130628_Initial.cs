@@ -244,6 +244,35 @@ namespace Hustle.Web.Data.Migrations.Sqlite
                 });
 
             migrationBuilder.CreateTable(
+                name: "StripeCustomers",
+                columns: table => new
+                {
+                    UserId = table.Column<string>(type: "TEXT", maxLength: 450, nullable: false),
+                    CustomerId = table.Column<string>(type: "TEXT", maxLength: 255, nullable: false),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_StripeCustomers", x => x.UserId);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "StripeWebhookEvents",
+                columns: table => new
+                {
+                    Id = table.Column<string>(type: "TEXT", maxLength: 255, nullable: false),
+                    Type = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    JobId = table.Column<string>(type: "TEXT", maxLength: 40, nullable: true),
+                    Outcome = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    ReceivedAt = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_StripeWebhookEvents", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "AspNetRoleClaims",
                 columns: table => new
                 {
@@ -597,6 +626,11 @@ namespace Hustle.Web.Data.Migrations.Sqlite
                 column: "JobId");
 
             migrationBuilder.CreateIndex(
+                name: "IX_StripeWebhookEvents_JobId",
+                table: "StripeWebhookEvents",
+                column: "JobId");
+
+            migrationBuilder.CreateIndex(
                 name: "IX_ThreadReadStates_UserId",
                 table: "ThreadReadStates",
                 column: "UserId");
@@ -652,6 +686,12 @@ namespace Hustle.Web.Data.Migrations.Sqlite
 
             migrationBuilder.DropTable(
                 name: "SimulatedIdempotencyKeys");
+
+            migrationBuilder.DropTable(
+                name: "StripeCustomers");
+
+            migrationBuilder.DropTable(
+                name: "StripeWebhookEvents");
 
             migrationBuilder.DropTable(
                 name: "ThreadReadStates");
