@@ -65,6 +65,30 @@ public class NonParticipantTests(TestApp app) : IClassFixture<TestApp>
         Assert.DoesNotContain((await (await stranger.Client.GetAsync("/api/jobs")).Json()).EnumerateArray(), j => j.Str("id") == jobId);
     }
 
+    [Theory]
+    [InlineData("GET", "/api/jobs/job_0123456789abcdef0123456789abcdef", null)]
+    [InlineData("PATCH", "/api/jobs/job_0123456789abcdef0123456789abcdef", """{"title": "x"}""")]
+    [InlineData("GET", "/api/jobs/job_0123456789abcdef0123456789abcdef/history", null)]
+    [InlineData("GET", "/api/jobs/job_0123456789abcdef0123456789abcdef/offers", null)]
+    [InlineData("POST", "/api/jobs/job_0123456789abcdef0123456789abcdef/offers", "{}")]
+    [InlineData("POST", "/api/jobs/job_0123456789abcdef0123456789abcdef/cancel", "{}")]
+    [InlineData("POST", "/api/jobs/not-an-id-at-all/unassign", "{}")]
+    [InlineData("POST", "/api/offers/off_0123456789abcdef0123456789abcdef/accept", "{}")]
+    [InlineData("POST", "/api/offers/off_0123456789abcdef0123456789abcdef/decline", "{}")]
+    [InlineData("POST", "/api/offers/off_0123456789abcdef0123456789abcdef/withdraw", "{}")]
+    [InlineData("POST", "/api/price-proposals/prp_0123456789abcdef0123456789abcdef/accept", "{}")]
+    [InlineData("POST", "/api/price-proposals/prp_0123456789abcdef0123456789abcdef/decline", "{}")]
+    public async Task An_unknown_id_gets_404_not_found(string method, string path, string? body)
+    {
+        var user = await app.CreateUserAsync("user");
+        var counts = await app.RowCountsAsync();
+
+        var response = await user.SendRawAsync(new HttpMethod(method), path, body);
+
+        await response.Problem(404, "not_found");
+        Assert.Equal(counts, await app.RowCountsAsync());
+    }
+
     [Fact]
     public async Task A_stranger_browsing_an_open_job_sees_the_area_but_not_the_address()
     {
