@@ -36,6 +36,43 @@ public class MyJobsTests(TestApp app) : IClassFixture<TestApp>
     }
 
     [Fact]
+    public async Task A_hustlers_ETag_changes_when_another_hustlers_offer_changes_a_job_in_their_list()
+    {
+        var customer = await app.CreateUserAsync("customer");
+        var first = await app.CreateUserAsync("hustler");
+        var second = await app.CreateUserAsync("hustler");
+        var jobId = (await customer.PostFlatJobAsync()).Str("id");
+        await first.OfferAsync(jobId);
+        var cached = await first.Client.GetAsync("/api/jobs/mine");
+        var cachedJob = Assert.Single((await cached.Json()).GetProperty("jobs").EnumerateArray());
+        Assert.Equal(1, cachedJob.GetProperty("pendingOffers").GetInt32());
+
+        await second.OfferAsync(jobId);
+
+        var revalidated = await GetMine(first, cached.Headers.ETag);
+        var fresh = Assert.Single((await revalidated.Json()).GetProperty("jobs").EnumerateArray());
+        Assert.NotEqual(cached.Headers.ETag, revalidated.Headers.ETag);
+        Assert.Equal(2, fresh.GetProperty("pendingOffers").GetInt32());
+        Assert.True(fresh.GetProperty("version").GetInt32() > cachedJob.GetProperty("version").GetInt32());
+    }
+
+    [Fact]
+    public async Task A_wrong_start_code_changes_the_job_and_so_the_ETag_of_both_parties()
+    {
+        var customer = await app.CreateUserAsync("customer");
+        var hustler = await app.CreateUserAsync("hustler");
+        var (jobId, _) = await Api.ScheduledFlatJobAsync(customer, hustler);
+        var customers = await customer.Client.GetAsync("/api/jobs/mine");
+        var hustlers = await hustler.Client.GetAsync("/api/jobs/mine");
+        var startCode = (await customer.GetJobAsync(jobId)).Str("startCode");
+
+        await (await hustler.PostAsync($"/api/jobs/{jobId}/start", new { code = startCode == "000000" ? "111111" : "000000" })).Problem(422, "code_invalid");
+
+        Assert.Equal(HttpStatusCode.OK, (await GetMine(customer, customers.Headers.ETag)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await GetMine(hustler, hustlers.Headers.ETag)).StatusCode);
+    }
+
+    [Fact]
     public async Task Mine_holds_the_jobs_a_user_posted_is_assigned_or_has_an_offer_on_and_nothing_else()
     {
         var customer = await app.CreateUserAsync("customer");
