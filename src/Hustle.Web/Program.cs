@@ -1,7 +1,9 @@
 using Hustle.Web;
 using Hustle.Web.Features.Accounts;
 using Hustle.Web.Features.Jobs;
+using Hustle.Web.Features.Messaging;
 using Hustle.Web.Infrastructure;
+using Hustle.Web.Payments.Stripe;
 using Hustle.Web.Sync;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -26,8 +28,10 @@ app.UseMiddleware<IdempotencyMiddleware>();
 
 app.MapAccounts();
 app.MapJobs();
+app.MapMessaging();
 app.MapFeed();
 app.MapOperations();
+app.MapStripe();
 
 await app.MigrateDatabaseAsync();
 await app.RunAsync();

@@ -1,3 +1,4 @@
+using System.Security.Claims;
 using System.Threading.RateLimiting;
 using Hustle.Web.Accounts;
 using Hustle.Web.Background;
@@ -5,10 +6,13 @@ using Hustle.Web.Data;
 using Hustle.Web.Features.Accounts;
 using Hustle.Web.Features.Jobs;
 using Hustle.Web.Features.Lifecycle;
+using Hustle.Web.Features.Messaging;
 using Hustle.Web.Infrastructure;
 using Hustle.Web.Jobs;
+using Hustle.Web.Messaging;
 using Hustle.Web.Payments;
 using Hustle.Web.Payments.Simulated;
+using Hustle.Web.Payments.Stripe;
 using Hustle.Web.Sync;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.BearerToken;
@@ -68,8 +72,12 @@ public static class ServiceSetup
             o.AddPolicy(JobsApi.CodeEntryPolicy, http => RateLimitPartition.GetFixedWindowLimiter(
                 http.User.Identity?.Name ?? http.Connection.RemoteIpAddress?.ToString() ?? "local",
                 _ => new FixedWindowRateLimiterOptions { PermitLimit = limits.GetValue("CodeEntryPerMinute", 10), Window = TimeSpan.FromMinutes(1) }));
+            o.AddPolicy(MessagingApi.PostMessagePolicy, http => RateLimitPartition.GetFixedWindowLimiter(
+                http.User.FindFirstValue(ClaimTypes.NameIdentifier) ?? http.Connection.RemoteIpAddress?.ToString() ?? "local",
+                _ => new FixedWindowRateLimiterOptions { PermitLimit = limits.GetValue("MessagesPerMinute", 30), Window = TimeSpan.FromMinutes(1) }));
         });
         services.AddScoped<JobStore>();
+        services.AddScoped<ThreadStore>();
         services.AddScoped<Capture>();
         services.AddSingleton<LifecycleSweeper>();
         services.AddHostedService<SweepService>();
@@ -166,12 +174,25 @@ public static class ServiceSetup
     /// <summary>The policy scheme <c>AddIdentityApiEndpoints</c> registers to pick bearer or cookie per request.</summary>
     private const string BearerOrCookieScheme = "Identity.BearerAndApplication";
 
+    /// <summary>The payment provider named by <c>Hustle:Payments:Provider</c>: <c>simulated</c> (the default) or <c>stripe</c>.</summary>
     public static IServiceCollection AddHustlePayments(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<SimulatedPaymentOptions>().Bind(configuration.GetSection("Hustle:Payments:Simulated"));
-        services.AddSingleton<SimulatedGateway>();
-        services.AddSingleton<IPaymentGateway>(sp => sp.GetRequiredService<SimulatedGateway>());
-        services.AddSingleton<IPaymentMethodRules>(sp => sp.GetRequiredService<SimulatedGateway>());
+        var provider = configuration["Hustle:Payments:Provider"] is { Length: > 0 } named ? named.Trim().ToLowerInvariant() : "simulated";
+        switch (provider)
+        {
+            case "simulated":
+                services.AddOptions<SimulatedPaymentOptions>().Bind(configuration.GetSection("Hustle:Payments:Simulated"));
+                services.AddSingleton<SimulatedGateway>();
+                services.AddSingleton<IPaymentGateway>(sp => sp.GetRequiredService<SimulatedGateway>());
+                services.AddSingleton<IPaymentMethodRules>(sp => sp.GetRequiredService<SimulatedGateway>());
+                break;
+            case StripeGateway.ProviderName:
+                services.AddStripeGateway(configuration);
+                break;
+            default:
+                throw new InvalidOperationException($"Hustle:Payments:Provider is '{provider}'; it must be 'simulated' or 'stripe'.");
+        }
+
         services.AddScoped<JobPayments>();
         services.AddScoped<PaymentReconciler>();
         return services;
@@ -187,6 +208,9 @@ public static class ServiceSetup
         services.AddSingleton<SignalRFeedPublisher>();
         services.AddSingleton<IFeedPublisher>(sp => sp.GetRequiredService<SignalRFeedPublisher>());
         services.AddHostedService(sp => sp.GetRequiredService<SignalRFeedPublisher>());
+        services.AddSingleton<IPresenceStore, InMemoryPresenceStore>();
+        services.AddScoped<PresenceTracker>();
+        services.AddSingleton<TypingThrottle>();
         return services;
     }
 
@@ -205,6 +229,7 @@ public static class ServiceSetup
         app.MapGet("/api/config", (IPaymentGateway gateway, IConfiguration configuration) => new
         {
             PaymentProvider = gateway.Name,
+            StripePublishableKey = gateway.Name == StripeGateway.ProviderName ? configuration["Hustle:Payments:Stripe:PublishableKey"] : null,
             PollConnectedSeconds = configuration.GetValue("Hustle:Client:PollConnectedSeconds", 60),
             PollDisconnectedSeconds = configuration.GetValue("Hustle:Client:PollDisconnectedSeconds", 15),
         }).WithTags("Operations");

@@ -103,12 +103,50 @@ public static class Api
         var job = await db.Jobs.AsNoTracking().Include(j => j.Offers).Include(j => j.PriceProposals).FirstAsync(j => j.Id == jobId);
         var history = await db.JobHistory.CountAsync(h => h.JobId == jobId);
         var feed = await db.FeedEvents.CountAsync(e => e.JobId == jobId);
-        var payment = await db.Set<Payments.Payment>().AsNoTracking().FirstOrDefaultAsync(p => p.JobId == jobId);
+        var payment = await db.Set<Hustle.Web.Payments.Payment>().AsNoTracking().FirstOrDefaultAsync(p => p.JobId == jobId);
         var offers = string.Join(",", job.Offers.OrderBy(o => o.Id).Select(o => $"{o.Id}:{o.Status}"));
         var proposals = string.Join(",", job.PriceProposals.OrderBy(p => p.Id).Select(p => $"{p.Id}:{p.Status}"));
         return $"{job.Status} v{job.Version} pay={job.PaymentStatus} auth={job.AuthorizedAmount} cap={job.CapturedAmount} amount={job.Amount} rate={job.HourlyRate} "
             + $"hustler={job.HustlerId} title={job.Title} offers=[{offers}] proposals=[{proposals}] history={history} feed={feed} "
             + $"payment={payment?.HoldId}/{payment?.AuthorizedAmount}/{payment?.CapturedAmount}/{payment?.VoidedAmount}";
+    }
+
+    /// <summary>Row counts of the tables a refused request must not touch: jobs, offers, feed events, history.</summary>
+    public static async Task<string> RowCountsAsync(this TestApp app)
+    {
+        await using var db = app.Db();
+        return $"jobs={await db.Jobs.CountAsync()} offers={await db.Offers.CountAsync()} feed={await db.FeedEvents.CountAsync()} history={await db.JobHistory.CountAsync()}";
+    }
+
+    /// <summary>The user's feed after <paramref name="after"/>, as the contract's envelopes.</summary>
+    public static async Task<IReadOnlyList<JsonElement>> FeedAsync(this TestUser user, long after = 0)
+    {
+        var feed = await (await user.Client.GetAsync($"/api/feed?after={after}&limit=500")).Json();
+        return [.. feed.GetProperty("events").EnumerateArray()];
+    }
+
+    /// <summary>The feed events of one type about one job that <paramref name="user"/> received.</summary>
+    public static async Task<IReadOnlyList<JsonElement>> EventsAsync(this TestUser user, string jobId, string type) =>
+        [.. (await user.FeedAsync()).Where(e => e.Str("type") == type && e.Str("jobId") == jobId)];
+
+    public static async Task<IReadOnlyList<JsonElement>> HistoryAsync(this TestUser user, string jobId) =>
+        [.. (await (await user.Client.GetAsync($"/api/jobs/{jobId}/history")).Json()).EnumerateArray()];
+
+    /// <summary>Sends <paramref name="json"/> exactly as written (malformed on purpose, if need be).</summary>
+    public static Task<HttpResponseMessage> SendRawAsync(this TestUser user, HttpMethod method, string path, string? json = null, string? idempotencyKey = null)
+    {
+        var request = new HttpRequestMessage(method, path);
+        if (json is not null)
+        {
+            request.Content = new StringContent(json, System.Text.Encoding.UTF8, "application/json");
+        }
+
+        if (idempotencyKey is not null)
+        {
+            request.Headers.Add("Idempotency-Key", idempotencyKey);
+        }
+
+        return user.Client.SendAsync(request);
     }
 
     public static async Task<JobStatus> StatusAsync(this TestApp app, string jobId)

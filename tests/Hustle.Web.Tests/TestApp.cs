@@ -63,6 +63,7 @@ public class TestApp : WebApplicationFactory<Program>
         builder.UseSetting("Hustle:RunSweeps", "false");
         builder.UseSetting("Hustle:RateLimits:SignInPerMinute", "100000");
         builder.UseSetting("Hustle:RateLimits:CodeEntryPerMinute", "100000");
+        builder.UseSetting("Hustle:RateLimits:MessagesPerMinute", "100000");
         builder.UseSetting("Hustle:Operators:0", "operator@hustle.test");
         foreach (var (key, value) in Settings)
         {

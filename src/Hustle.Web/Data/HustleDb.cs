@@ -12,6 +12,7 @@
 // (or, to add a migration on top of shipped ones, the same two commands with a new name and without the rm).
 // If a snapshot lands under src/Hustle.Web/Hustle/..., move it into the folder next to its migration.
 using Hustle.Domain.Jobs;
+using Hustle.Domain.Messaging;
 using Hustle.Web.Accounts;
 using Hustle.Web.Sync;
 using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
@@ -39,6 +40,12 @@ public abstract class HustleDb : IdentityDbContext<User>, IDataProtectionKeyCont
     public DbSet<FeedEvent> FeedEvents => Set<FeedEvent>();
 
     public DbSet<FeedCounter> FeedCounters => Set<FeedCounter>();
+
+    public DbSet<MessageThread> MessageThreads => Set<MessageThread>();
+
+    public DbSet<Message> Messages => Set<Message>();
+
+    public DbSet<ThreadReadState> ThreadReadStates => Set<ThreadReadState>();
 
     /// <summary>The key ring that protects bearer tokens and cookies, shared by every node so any node accepts any node's token.</summary>
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();

@@ -1,3 +1,5 @@
+using System.Security.Cryptography;
+using System.Text;
 using Hustle.Domain.Jobs;
 using Hustle.Web.Data;
 using Hustle.Web.Infrastructure;
@@ -11,8 +13,9 @@ public sealed record MyJobsResponse(IReadOnlyList<JobResponse> Jobs, long Cursor
 
 /// <summary>
 /// The caller's jobs (as customer, as assigned hustler, or with a pending offer) and the feed seq the list is
-/// current to. Every change to any of them writes an event to the caller's feed, so that seq is also the ETag: a
-/// repeat with <c>If-None-Match</c> costs one read of the counter and gets 304.
+/// current to. The ETag is the caller, that seq and each listed job's version: not every change reaches the caller's
+/// feed (another hustler's offer, a wrong code), but every change bumps the job's version. A repeat with
+/// <c>If-None-Match</c> costs the counter and an (id, version) read, and gets 304.
 /// </summary>
 public static class MyJobs
 {
@@ -20,7 +23,10 @@ public static class MyJobs
     {
         var userId = me.Id;
         var cursor = await db.FeedCounters.Where(c => c.UserId == userId).Select(c => (long?)c.LastSeq).FirstOrDefaultAsync(ct) ?? 0;
-        var etag = $"\"mine-{cursor}\"";
+        var mine = db.Jobs.Where(j => j.CustomerId == userId || j.HustlerId == userId || j.Offers.Any(o => o.HustlerId == userId && o.Status == OfferStatus.Pending));
+        var versions = await mine.OrderBy(j => j.Id).Select(j => new { j.Id, j.Version }).ToListAsync(ct);
+        var fingerprint = SHA256.HashData(Encoding.UTF8.GetBytes($"{userId}|{cursor}|{string.Join(",", versions.Select(v => $"{v.Id}:{v.Version}"))}"));
+        var etag = $"\"mine-{cursor}-{Convert.ToHexStringLower(fingerprint)[..16]}\"";
         http.Response.Headers.ETag = etag;
         http.Response.Headers.CacheControl = "private, no-cache";
         if (http.Request.Headers.IfNoneMatch.Contains(etag))
@@ -28,11 +34,10 @@ public static class MyJobs
             return TypedResults.StatusCode(StatusCodes.Status304NotModified);
         }
 
-        var jobs = await db.Jobs.AsNoTracking()
+        var jobs = await mine.AsNoTracking()
             .Include(j => j.Offers)
             .Include(j => j.PriceProposals)
             .AsSplitQuery()
-            .Where(j => j.CustomerId == userId || j.HustlerId == userId || j.Offers.Any(o => o.HustlerId == userId && o.Status == OfferStatus.Pending))
             .OrderByDescending(j => j.UpdatedAt)
             .ToListAsync(ct);
         return TypedResults.Ok(new MyJobsResponse([.. jobs.Select(j => JobViews.For(j, userId))], cursor));

@@ -22,8 +22,9 @@ public static class Disputes
     public static async Task<JobResponse> ResolveByCancelling(string id, ReasonRequest? body, CurrentUser me, JobStore jobs, JobPayments payments, TimeProvider clock, CancellationToken ct)
     {
         new RequestRules().Text("reason", body?.Reason, 1000, required: false).ThrowIfAny();
-        var job = await jobs.FindAsync(id, ct) ?? throw ApiProblem.NotFound();
-        var actor = Actor.Operator(me.Id);
+        // Anyone but an operator is treated as for every other job endpoint: a non-participant gets 404, a party 409.
+        var job = me.IsOperator ? await jobs.FindAsync(id, ct) ?? throw ApiProblem.NotFound() : await jobs.GetForParticipantAsync(id, me.Id, ct);
+        var actor = me.IsOperator ? Actor.Operator(me.Id) : me.Actor;
         job.EnsureResolvable(actor);
 
         var payment = await JobPayments.LoadAsync(jobs.Db, job.Id, ct);

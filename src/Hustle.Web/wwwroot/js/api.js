@@ -29,9 +29,14 @@ export function newIdempotencyKey() {
 // retried once with the same key, so it can never take effect twice (DESIGN §6).
 const IDEMPOTENT_PREFIXES = ['/api/jobs', '/api/offers', '/api/price-proposals', '/api/threads'];
 
-export async function api(method, path, body, { quiet401 = false } = {}) {
-  const headers = { Accept: 'application/json, application/problem+json' };
+/**
+ * Options: quiet401 (don't report a 401 as a sign-out), headers (extra request headers), cache (fetch cache mode),
+ * withResponse (resolve to { status, data, headers } instead of the data; a 304 resolves instead of throwing).
+ */
+export async function api(method, path, body, { quiet401 = false, headers: extra, cache, withResponse = false } = {}) {
+  const headers = { Accept: 'application/json, application/problem+json', ...(extra ?? {}) };
   const init = { method, headers, credentials: 'same-origin' };
+  if (cache) init.cache = cache;
   if (body !== undefined) {
     headers['Content-Type'] = 'application/json';
     init.body = JSON.stringify(body);
@@ -72,10 +77,11 @@ export async function api(method, path, body, { quiet401 = false } = {}) {
     if (!quiet401 && unauthorizedHandler) unauthorizedHandler();
     throw new ApiError(401, typeof data === 'object' && data ? data : { detail: 'Please sign in.', code: 'unauthorized' });
   }
+  if (withResponse && res.status === 304) return { status: 304, data: null, headers: res.headers };
   if (!res.ok) {
     throw new ApiError(res.status, typeof data === 'object' && data ? data : { detail: typeof data === 'string' && data.length < 300 ? data : undefined });
   }
-  return data;
+  return withResponse ? { status: res.status, data, headers: res.headers } : data;
 }
 
 export const get = (path, opts) => api('GET', path, undefined, opts);

@@ -32,7 +32,7 @@
 
 import { get, post, onUnauthorized } from './api.js';
 import * as sync from './sync.js';
-import { state, subscribe, changed, resetState, setSnapshot, refreshJob, refreshThreads, loadMessages, totalUnread, threadById } from './store.js';
+import { state, subscribe, changed, resetState, setSnapshot, refreshJob, setMine, refreshThreads, loadMessages, totalUnread, threadById } from './store.js';
 import { toast, toastError } from './toast.js';
 import { money } from './format.js';
 import { mountAuth } from './views/auth.js';
@@ -48,6 +48,8 @@ const CONNECTION_TEXT = {
   reconnecting: 'Reconnecting…',
   'offline-polling': 'Offline – polling',
 };
+
+const LEFT_THE_JOB = new Set(['OFFER_DECLINED', 'OFFER_WITHDRAWN', 'JOB_UNASSIGNED', 'JOB_CANCELLED', 'JOB_EXPIRED']);
 
 const main = document.getElementById('main');
 let view = null;
@@ -148,6 +150,8 @@ document.getElementById('sign-out').addEventListener('click', async () => {
   } catch {
     // Signed out already, or offline: forget the session locally either way.
   }
+  // The next person to sign in on this device starts at home, not on the last job.
+  window.history.replaceState(null, '', '#/');
   signOutLocally();
 });
 
@@ -170,8 +174,11 @@ onUnauthorized(() => {
 // --- events from the sync module -------------------------------------------------------------------------
 
 sync.on('status', (s) => {
+  const wasLive = state.connection?.state === 'live';
   state.connection = s;
   renderConnection(s);
+  // Presence is not in the feed: after a gap in the connection, the threads list has the current picture.
+  if (s.state === 'live' && !wasLive && signedIn) refreshThreads().catch(() => {});
 });
 
 sync.on('snapshot', (jobs) => {
@@ -182,6 +189,8 @@ sync.on('snapshot', (jobs) => {
 sync.on('typing', ({ threadId, userId }) => {
   if (!threadId || userId === state.me?.id) return;
   state.typing.set(threadId, { userId, until: Date.now() + TYPING_WINDOW_MS });
+  // Someone typing in a thread we have not seen yet (a question just opened): fetch the list to show it.
+  if (!threadById(threadId)) refreshThreads().catch(() => {});
   changed('typing', threadId);
 });
 
@@ -200,7 +209,13 @@ sync.on('event', (envelope, { replayed }) => {
   if (type === 'MESSAGE_CREATED' || type === 'MESSAGES_READ') {
     onMessageEvent(envelope);
   } else if (jobId) {
-    refreshJob(jobId).catch(() => {});
+    setMine(jobId, true);
+    refreshJob(jobId).then(() => {
+      // A hustler whose offer is gone (declined, withdrawn) or who was unassigned is no longer part of the job.
+      const job = state.jobs.get(jobId);
+      const me = state.me?.id;
+      if (job && job.customerId !== me && job.hustlerId !== me && LEFT_THE_JOB.has(type)) setMine(jobId, false);
+    }).catch(() => {});
     if (type === 'OFFER_RECEIVED' || type === 'JOB_ASSIGNED') refreshThreads().catch(() => {});
     if (type === 'JOB_CANCELLED' || type === 'JOB_EXPIRED') refreshThreads().catch(() => {});
   }
@@ -237,7 +252,7 @@ function toastFor(envelope, jobId) {
     case 'JOB_ASSIGNED': say(isCustomer ? 'Offer accepted: job scheduled' : `Your offer on ${t} was accepted!`, 'success'); break;
     case 'JOB_UNASSIGNED': say(`${t} was unassigned and is open again`); break;
     case 'JOB_UPDATED': if (!isCustomer) say(`${t} was edited by the customer`); break;
-    case 'PRICE_CHANGE_PROPOSED': if (data.proposedById !== me) say(`New price proposed for ${t}`); break;
+    case 'PRICE_CHANGE_PROPOSED': say(`Price change proposed for ${t}`); break;
     case 'PRICE_CHANGE_DECLINED': say(`Price change for ${t} declined`); break;
     case 'PRICE_CHANGED': say(`Price changed for ${t}`); break;
     case 'JOB_STARTED': say('Job started', 'success'); break;

@@ -6,8 +6,10 @@ import { get, post, ApiError } from './api.js';
 export const state = {
   me: null,
   config: null,
-  /** id -> job, the jobs I am part of (customer, assigned hustler, pending offer) plus any I looked at. */
+  /** id -> job: the jobs I am part of plus any I looked at. */
   jobs: new Map(),
+  /** Ids of the jobs I am part of (customer, assigned hustler, pending offer): "My jobs". */
+  mine: new Set(),
   /** Jobs others posted that are open to offers, as last browsed. */
   browse: [],
   threads: [],
@@ -43,6 +45,7 @@ export function changed(what, detail) {
 export function resetState() {
   state.me = null;
   state.jobs.clear();
+  state.mine.clear();
   state.browse = [];
   state.threads = [];
   state.threadsLoaded = false;
@@ -64,14 +67,20 @@ export function putJob(job) {
 }
 
 export function dropJob(id) {
+  state.mine.delete(id);
   if (state.jobs.delete(id)) changed('job', id);
+}
+
+export function setMine(id, isMine) {
+  const had = state.mine.has(id);
+  if (isMine) state.mine.add(id);
+  else state.mine.delete(id);
+  if (had !== isMine) changed('jobs');
 }
 
 export function setSnapshot(jobs) {
   const incoming = new Map(jobs.map((j) => [j.id, j]));
-  for (const id of [...state.jobs.keys()]) {
-    if (!incoming.has(id)) state.jobs.delete(id);
-  }
+  state.mine = new Set(incoming.keys());
   for (const job of jobs) {
     const current = state.jobs.get(job.id);
     if (!current || (current.version ?? 0) <= (job.version ?? 0)) state.jobs.set(job.id, job);
@@ -232,6 +241,8 @@ export async function markRead(threadId) {
     thread.unreadCount = 0;
     changed('threads');
   }
+  // A list fetched before the read was recorded would bring the old count back: fetch it again.
+  await refreshThreads();
 }
 
 export async function openQuestionThread(jobId) {

@@ -16,7 +16,7 @@
 // Kinds: 'snapshot' (jobs[]), 'event' (envelope, { replayed }), 'status' ({ state, transport }),
 //        'typing' ({ threadId, userId }), 'presence' ({ userId, online, lastSeenAt }).
 
-import { get } from './api.js';
+import { api, get } from './api.js';
 
 const FEED_PAGE_SIZE = 100;
 const MAX_FEED_PAGES = 200;
@@ -70,6 +70,7 @@ export function startSync({ userId, pollConnectedSeconds = 60, pollDisconnectedS
     storageKey: `hustle.lastSeq.${userId}`,
     lastSeq: 0,
     hasSnapshot: false,
+    mineCache: null,
     // The highest seq this tab has applied before (survives a reload): used only to mark replays so that the
     // UI does not toast the same event twice.
     seenSeq: readStoredSeq(`hustle.lastSeq.${userId}`),
@@ -177,8 +178,17 @@ function storeSeq(s) {
 }
 
 async function loadSnapshot(s) {
-  const mine = await get('/api/jobs/mine');
+  // The ETag is kept here, per signed-in session, rather than in the browser's HTTP cache: the cache is shared by
+  // everyone who signs in on this browser, and must never answer one person's request with another's list.
+  const res = await api('GET', '/api/jobs/mine', undefined, {
+    cache: 'no-store',
+    headers: s.mineCache ? { 'If-None-Match': s.mineCache.etag } : undefined,
+    withResponse: true,
+  });
   if (s.stopped) return;
+  let mine = res.data;
+  if (res.status === 304 && s.mineCache) mine = s.mineCache.body;
+  else if (res.headers.get('ETag')) s.mineCache = { etag: res.headers.get('ETag'), body: mine };
   s.lastSeq = Number(mine?.cursor) || 0;
   s.hasSnapshot = true;
   storeSeq(s);

@@ -3,11 +3,17 @@ import { h } from './dom.js';
 
 const TOAST_MS = 5000;
 const MAX_TOASTS = 4;
+const REPEAT_WINDOW_MS = 20_000;
+const recent = new Map(); // text -> when it was last shown
 
 export function toast(text, { kind = 'info', href } = {}) {
   const region = document.getElementById('toasts');
   if (!region) return;
-  // The same news can come twice (the answer to my own action, then its event): show it once.
+  // The same news can come twice (the answer to my own action, then its event, maybe a poll later): show it once.
+  const now = Date.now();
+  for (const [t, at] of recent) if (now - at > REPEAT_WINDOW_MS) recent.delete(t);
+  if (kind !== 'error' && recent.has(text) && ![...region.children].some((e) => e.dataset.text === text)) return;
+  recent.set(text, now);
   for (const existing of region.children) {
     if (existing.dataset.text === text) {
       clearTimeout(Number(existing.dataset.timer));

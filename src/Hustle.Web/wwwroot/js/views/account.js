@@ -3,9 +3,11 @@ import { h, field, formError, showFormError, busy } from '../dom.js';
 import { put, get } from '../api.js';
 import { state, changed } from '../store.js';
 import { toast } from '../toast.js';
+import { mountStripeCard } from './stripe-card.js';
 
 export const PAYMENT_METHODS = [
   ['pm_card_visa', 'Visa •••• 4242 (succeeds)'],
+  ['pm_card_noIncremental', 'Card without incremental authorization (a raise takes a new hold)'],
   ['pm_card_chargeDeclined', 'Card declined at authorization'],
   ['pm_card_captureFails', 'Card that fails at capture'],
 ];
@@ -42,18 +44,31 @@ export function mountAccount(main) {
   const pmForm = h('form', { class: 'card', 'aria-labelledby': 'pm-title' },
     h('h2', { id: 'pm-title' }, 'Payment method'),
     h('p', { class: 'muted' }, isStripe
-      ? 'Payments go through Stripe in test mode: choose one of Stripe\'s test payment methods.'
+      ? 'Your card is saved with Stripe. It is authorized when you accept an offer and charged when you confirm the job.'
       : 'Payments are simulated: choose how your card should behave. Your card is authorized when you accept an offer and charged when you confirm the job.'),
     pmError,
-    field('Card', select, { errorFor: 'paymentMethod' }),
+    isStripe ? h('div', { class: 'stripe-card', testid: 'stripe-card' }, 'Loading Stripe…') : field('Card', select, { errorFor: 'paymentMethod' }),
     h('p', { class: 'current-pm', testid: 'current-payment-method' }, currentPmText(me?.paymentMethod)),
     h('div', { class: 'actions' }, savePm));
+  let saveWithStripe = null;
+  if (isStripe) {
+    const slot = pmForm.querySelector('[data-testid="stripe-card"]');
+    mountStripeCard(slot, state.config.stripePublishableKey)
+      .then((save) => { saveWithStripe = save; })
+      .catch((err) => showFormError(pmForm, err));
+  }
   pmForm.addEventListener('submit', (e) => {
     e.preventDefault();
     busy(savePm, async () => {
       showFormError(pmForm, null);
-      await put('/api/me/payment-method', { paymentMethod: select.value });
-      state.me = { ...state.me, paymentMethod: select.value };
+      if (isStripe) {
+        if (!saveWithStripe) throw new Error('Stripe is still loading.');
+        const saved = await saveWithStripe();
+        state.me = { ...state.me, paymentMethod: saved };
+      } else {
+        await put('/api/me/payment-method', { paymentMethod: select.value });
+        state.me = { ...state.me, paymentMethod: select.value };
+      }
       try {
         state.me = await get('/api/me');
       } catch {

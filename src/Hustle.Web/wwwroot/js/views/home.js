@@ -11,7 +11,7 @@ export function mountHome(main) {
 
   function render() {
     const me = state.me?.id;
-    const jobs = [...state.jobs.values()].sort((a, b) => String(b.updatedAt).localeCompare(String(a.updatedAt)));
+    const jobs = [...state.mine].map((id) => state.jobs.get(id)).filter(Boolean).sort((a, b) => String(b.updatedAt).localeCompare(String(a.updatedAt)));
     const posted = jobs.filter((j) => j.customerId === me);
     const working = jobs.filter((j) => j.customerId !== me);
     const section = (title, list, testid, empty, opts) => h('section', { class: 'job-section', 'aria-label': title, testid },

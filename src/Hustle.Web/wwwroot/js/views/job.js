@@ -82,7 +82,7 @@ export function mountJob(main, { jobId }) {
   async function loadOffers() {
     if (!job) return;
     const role = roleOf(job);
-    const wanted = role === 'customer' ? OPEN_TO_OFFERS.has(job.status) || job.status === 'SCHEDULED' : role === 'prospect';
+    const wanted = (role === 'customer' || role === 'prospect') && OPEN_TO_OFFERS.has(job.status);
     if (!wanted) {
       offers = [];
       return;
@@ -146,14 +146,14 @@ export function mountJob(main, { jobId }) {
       chat.hidden = true;
       return;
     }
-    history.hidden = false;
+    history.hidden = roleOf(job) === 'prospect'; // the history is for the job's two parties
     chat.hidden = false;
     renderHead();
     renderSummary();
     renderPanel();
     renderChat();
     loadOffers();
-    if (history.open) loadHistory();
+    if (history.open && !history.hidden) loadHistory();
   }
 
   function renderHead() {
@@ -233,9 +233,9 @@ export function mountJob(main, { jobId }) {
     if (s === 'PAID') parts.push(paidCard());
     if (s === 'CANCELLED' || s === 'EXPIRED') parts.push(finalCard());
     if (OPEN_TO_OFFERS.has(s) || (s === 'SCHEDULED' && !job.startCodeVerified)) parts.push(editCard());
-    if (OPEN_TO_OFFERS.has(s)) parts.push(reasonAction('Cancel job', 'cancel-job', 'cancel', 'Cancel this job? Pending offers are declined.', 'Job cancelled'));
+    if (OPEN_TO_OFFERS.has(s)) parts.push(reasonAction('Cancel job', 'cancel-job', 'cancel', 'Cancel this job? Pending offers are declined.', `“${job.title}” was cancelled`));
     if (s === 'SCHEDULED' && !job.startCodeVerified) {
-      parts.push(reasonAction('Unassign hustler', 'unassign', 'unassign', 'The job goes back to open and the payment hold is released (voided, not refunded). Codes stop working.', 'Hustler unassigned'));
+      parts.push(reasonAction('Unassign hustler', 'unassign', 'unassign', 'The job goes back to open and the payment hold is released (voided, not refunded). Codes stop working.', `“${job.title}” was unassigned and is open again`));
     }
     return parts;
   }
@@ -357,7 +357,8 @@ export function mountJob(main, { jobId }) {
       success: 'Payment captured',
       onError: (err) => {
         if (err.code === 'payment_failed' || err.code === 'payment_declined' || err.code === 'payment_method_required') {
-          toast(`${err.message} Change your payment method and confirm again.`, { kind: 'error', href: '#/account' });
+          // Same words as the PAYMENT_FAILED event's toast, so the two show as one.
+          toast(err.code === 'payment_failed' ? 'Payment failed: change your payment method and confirm again' : err.message, { kind: 'error', href: '#/account' });
           refreshJob(jobId).catch(() => {});
           return true;
         }
@@ -378,7 +379,7 @@ export function mountJob(main, { jobId }) {
     if (job.disputed) parts.push(h('p', { class: 'notice notice-warn', testid: 'dispute-note' }, 'You disputed this job: it will not be confirmed automatically and an operator will look at it.'));
     parts.push(h('div', { class: 'actions' }, confirm));
     if (s === 'AWAITING_CUSTOMER_CONFIRM' && !job.disputed) {
-      parts.push(reasonAction('Dispute', 'dispute', 'dispute', 'Something wrong? A dispute stops automatic confirmation and flags the job for an operator.', 'Job disputed', { reasonRequired: true }));
+      parts.push(reasonAction('Dispute', 'dispute', 'dispute', 'Something wrong? A dispute stops automatic confirmation and flags the job for an operator.', `“${job.title}” was disputed`, { reasonRequired: true }));
     }
     return card('Confirm and pay', parts);
   }
@@ -440,8 +441,8 @@ export function mountJob(main, { jobId }) {
       }
       const accept = h('button', { type: 'button', class: 'btn btn-primary', testid: 'accept-price' }, 'Accept new price');
       const decline = h('button', { type: 'button', class: 'btn', testid: 'decline-price' }, 'Decline');
-      accept.addEventListener('click', () => act(accept, () => post(`/api/price-proposals/${encodeURIComponent(p.id)}/accept`), { success: 'Price changed' }));
-      decline.addEventListener('click', () => act(decline, () => post(`/api/price-proposals/${encodeURIComponent(p.id)}/decline`), { success: 'Price change declined' }));
+      accept.addEventListener('click', () => act(accept, () => post(`/api/price-proposals/${encodeURIComponent(p.id)}/accept`), { success: `Price changed for “${job.title}”` }));
+      decline.addEventListener('click', () => act(decline, () => post(`/api/price-proposals/${encodeURIComponent(p.id)}/decline`), { success: `Price change for “${job.title}” declined` }));
       const who = roleOf(job) === 'customer' ? 'The hustler' : 'The customer';
       return card('Price change proposed',
         h('p', { testid: 'price-proposal' }, `${who} proposes ${fmt(p)} instead of ${hourly ? `${money(job.hourlyRate, job.currency)}/h` : money(job.amount, job.currency)}.`),
@@ -460,7 +461,7 @@ export function mountJob(main, { jobId }) {
         showFormError(form, new ApiError(400, { detail: 'Enter an amount like 120.00.' }));
         return;
       }
-      act(submit, () => post(jobPath('price-proposals'), hourly ? { hourlyRate: value } : { amount: value }), { success: 'Price change proposed', errorEl: form });
+      act(submit, () => post(jobPath('price-proposals'), hourly ? { hourlyRate: value } : { amount: value }), { success: `Price change proposed for “${job.title}”`, errorEl: form });
     });
     return h('details', { class: 'card', testid: 'price-proposal-panel' }, h('summary', null, 'Propose a different price'), form);
   }
@@ -520,7 +521,7 @@ export function mountJob(main, { jobId }) {
     if (s === 'SCHEDULED') {
       parts.push(card('You got the job', h('p', { testid: 'assigned-note' }, 'When you arrive, ask the customer for the start code and enter it here.'), codeEntry('start')));
       if (!job.startCodeVerified) parts.push(priceProposalCard());
-      if (!job.startCodeVerified) parts.push(reasonAction('Give the job back', 'unassign', 'unassign', 'The job goes back to open and the customer is told.', 'You left the job'));
+      if (!job.startCodeVerified) parts.push(reasonAction('Give the job back', 'unassign', 'unassign', 'The job goes back to open and the customer is told.', `“${job.title}” was unassigned and is open again`));
     }
     if (s === 'IN_PROGRESS') {
       parts.push(card('Working', h('p', { testid: 'in-progress-note' }, `Started ${job.startedAt ? `at ${time(job.startedAt)}` : ''}. When you are done, ask the customer for the completion code.`),
@@ -702,7 +703,9 @@ export function mountJob(main, { jobId }) {
     const kind = typeof actor === 'object' ? String(actor.kind ?? '').toLowerCase() : String(actor).toLowerCase();
     if (kind === 'system') return 'Hustle';
     if (kind === 'operator') return 'Operator';
-    return typeof actor === 'object' ? (actor.displayName ?? 'Someone') : 'A hustler';
+    const known = state.threads.find((t) => t.counterpart?.id === id)?.counterpart?.displayName;
+    // Anyone else acting on a job is a hustler (one who offered, or who was assigned before).
+    return known ?? (typeof actor === 'object' ? actor.displayName : null) ?? 'Hustler';
   }
 
   function renderHistory(entries) {

@@ -63,6 +63,7 @@ export function threadView(threadId, { showJobLink = false } = {}) {
   el.append(header, list, typing, readOnly, composer);
 
   let lastTypingSent = 0;
+  let lastSeenId = null; // last message id rendered, to tell a new message from a reload
   input.addEventListener('input', () => {
     const now = Date.now();
     if (input.value && now - lastTypingSent > TYPING_SEND_EVERY_MS) {
@@ -100,6 +101,7 @@ export function threadView(threadId, { showJobLink = false } = {}) {
       h('span', { class: 'muted presence-text', testid: 'presence-text' }, presenceText(t)),
       showJobLink && t.jobId ? h('a', { class: 'thread-job-link', href: `#/jobs/${encodeURIComponent(t.jobId)}` }, t.jobTitle || 'Open job') : null);
     readOnly.hidden = !t.readOnly;
+    readOnly.textContent = t.readOnlyReason || 'This conversation is read-only: the customer chose another hustler for this job.';
     composer.hidden = Boolean(t.readOnly);
   }
 
@@ -158,8 +160,12 @@ export function threadView(threadId, { showJobLink = false } = {}) {
       if (what === 'threads' || what === 'presence') renderHeader();
       if (what === 'messages' && detail === threadId) {
         renderMessages();
-        // A message that arrived ends that person's typing.
-        state.typing.delete(threadId);
+        // A new message from the person typing ends their typing.
+        const messages = state.messages.get(threadId) ?? [];
+        const last = messages[messages.length - 1];
+        const typingEntry = state.typing.get(threadId);
+        if (last && typingEntry && last.senderId === typingEntry.userId && last.id !== lastSeenId) state.typing.delete(threadId);
+        lastSeenId = last?.id ?? null;
         renderTyping();
         maybeMarkRead();
       }

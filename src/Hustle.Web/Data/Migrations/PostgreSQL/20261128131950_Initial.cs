@@ -33,6 +33,7 @@ namespace Hustle.Web.Data.Migrations.PostgreSQL
                     Id = table.Column<string>(type: "text", nullable: false),
                     DisplayName = table.Column<string>(type: "text", nullable: false),
                     PaymentMethod = table.Column<string>(type: "text", nullable: true),
+                    LastSeenAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
                     UserName = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: true),
                     NormalizedUserName = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: true),
                     Email = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: true),
@@ -259,6 +260,35 @@ namespace Hustle.Web.Data.Migrations.PostgreSQL
                 });
 
             migrationBuilder.CreateTable(
+                name: "StripeCustomers",
+                columns: table => new
+                {
+                    UserId = table.Column<string>(type: "character varying(450)", maxLength: 450, nullable: false),
+                    CustomerId = table.Column<string>(type: "character varying(255)", maxLength: 255, nullable: false),
+                    CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_StripeCustomers", x => x.UserId);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "StripeWebhookEvents",
+                columns: table => new
+                {
+                    Id = table.Column<string>(type: "character varying(255)", maxLength: 255, nullable: false),
+                    Type = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
+                    JobId = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: true),
+                    Outcome = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    ReceivedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_StripeWebhookEvents", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "AspNetRoleClaims",
                 columns: table => new
                 {
@@ -365,6 +395,28 @@ namespace Hustle.Web.Data.Migrations.PostgreSQL
                 });
 
             migrationBuilder.CreateTable(
+                name: "MessageThreads",
+                columns: table => new
+                {
+                    Id = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: false),
+                    JobId = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: false),
+                    CustomerId = table.Column<string>(type: "character varying(450)", maxLength: 450, nullable: false),
+                    HustlerId = table.Column<string>(type: "character varying(450)", maxLength: 450, nullable: false),
+                    CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    LastMessageSeq = table.Column<long>(type: "bigint", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_MessageThreads", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_MessageThreads_Jobs_JobId",
+                        column: x => x.JobId,
+                        principalTable: "Jobs",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "Offers",
                 columns: table => new
                 {
@@ -408,6 +460,49 @@ namespace Hustle.Web.Data.Migrations.PostgreSQL
                         name: "FK_PriceProposals_Jobs_JobId",
                         column: x => x.JobId,
                         principalTable: "Jobs",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "Messages",
+                columns: table => new
+                {
+                    Id = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: false),
+                    ThreadId = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: false),
+                    Seq = table.Column<long>(type: "bigint", nullable: false),
+                    SenderId = table.Column<string>(type: "character varying(450)", maxLength: 450, nullable: false),
+                    Body = table.Column<string>(type: "character varying(2000)", maxLength: 2000, nullable: false),
+                    CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_Messages", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_Messages_MessageThreads_ThreadId",
+                        column: x => x.ThreadId,
+                        principalTable: "MessageThreads",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "ThreadReadStates",
+                columns: table => new
+                {
+                    ThreadId = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: false),
+                    UserId = table.Column<string>(type: "character varying(450)", maxLength: 450, nullable: false),
+                    LastReadSeq = table.Column<long>(type: "bigint", nullable: false),
+                    LastReadMessageId = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: true),
+                    UpdatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ThreadReadStates", x => new { x.ThreadId, x.UserId });
+                    table.ForeignKey(
+                        name: "FK_ThreadReadStates_MessageThreads_ThreadId",
+                        column: x => x.ThreadId,
+                        principalTable: "MessageThreads",
                         principalColumn: "Id",
                         onDelete: ReferentialAction.Cascade);
                 });
@@ -485,6 +580,28 @@ namespace Hustle.Web.Data.Migrations.PostgreSQL
                 columns: new[] { "Status", "PaymentRequestedAt" });
 
             migrationBuilder.CreateIndex(
+                name: "IX_MessageThreads_CustomerId",
+                table: "MessageThreads",
+                column: "CustomerId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_MessageThreads_HustlerId",
+                table: "MessageThreads",
+                column: "HustlerId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_MessageThreads_JobId_HustlerId",
+                table: "MessageThreads",
+                columns: new[] { "JobId", "HustlerId" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Messages_ThreadId_Seq",
+                table: "Messages",
+                columns: new[] { "ThreadId", "Seq" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
                 name: "IX_Offers_HustlerId_Status",
                 table: "Offers",
                 columns: new[] { "HustlerId", "Status" });
@@ -523,6 +640,16 @@ namespace Hustle.Web.Data.Migrations.PostgreSQL
                 name: "IX_SimulatedHolds_JobId",
                 table: "SimulatedHolds",
                 column: "JobId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_StripeWebhookEvents_JobId",
+                table: "StripeWebhookEvents",
+                column: "JobId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ThreadReadStates_UserId",
+                table: "ThreadReadStates",
+                column: "UserId");
         }
 
         /// <inheritdoc />
@@ -559,6 +686,9 @@ namespace Hustle.Web.Data.Migrations.PostgreSQL
                 name: "JobHistory");
 
             migrationBuilder.DropTable(
+                name: "Messages");
+
+            migrationBuilder.DropTable(
                 name: "Offers");
 
             migrationBuilder.DropTable(
@@ -577,10 +707,22 @@ namespace Hustle.Web.Data.Migrations.PostgreSQL
                 name: "SimulatedIdempotencyKeys");
 
             migrationBuilder.DropTable(
+                name: "StripeCustomers");
+
+            migrationBuilder.DropTable(
+                name: "StripeWebhookEvents");
+
+            migrationBuilder.DropTable(
+                name: "ThreadReadStates");
+
+            migrationBuilder.DropTable(
                 name: "AspNetRoles");
 
             migrationBuilder.DropTable(
                 name: "AspNetUsers");
+
+            migrationBuilder.DropTable(
+                name: "MessageThreads");
 
             migrationBuilder.DropTable(
                 name: "Jobs");

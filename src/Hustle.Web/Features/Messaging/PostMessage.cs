@@ -1,0 +1,24 @@
+using Hustle.Domain.Messaging;
+using Hustle.Web.Infrastructure;
+using Hustle.Web.Messaging;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Hustle.Web.Features.Messaging;
+
+public sealed record PostMessageRequest(string? Body);
+
+/// <summary>
+/// A member writes in a thread that is not read-only. The body is stored and returned exactly as sent: it is JSON
+/// text, never HTML, and clients must show it as text (so nothing here encodes or strips it).
+/// </summary>
+public static class PostMessage
+{
+    public static async Task<Created<MessageResponse>> Handle(string id, PostMessageRequest? body, CurrentUser me, ThreadStore threads, CancellationToken ct)
+    {
+        new RequestRules().Text("body", body?.Body, Message.MaxBodyLength).ThrowIfAny();
+        var thread = await threads.GetForMemberAsync(id, me.Id, ct);
+        thread.EnsureWritable();
+        var message = await threads.AddMessageAsync(thread.Thread, me.Id, body!.Body!, ct);
+        return TypedResults.Created($"/api/threads/{thread.Thread.Id}/messages", MessageResponse.Unread(message));
+    }
+}

@@ -1,0 +1,53 @@
+using Hustle.Web.Accounts;
+using Hustle.Web.Infrastructure;
+using Microsoft.AspNetCore.Identity;
+using Stripe;
+
+namespace Hustle.Web.Payments.Stripe;
+
+public sealed record SetupIntentResponse(string ClientSecret);
+
+/// <summary>Stripe's endpoints, mapped only when Stripe is the configured provider.</summary>
+public static class StripeApi
+{
+    public static IEndpointRouteBuilder MapStripe(this IEndpointRouteBuilder app)
+    {
+        if (app.ServiceProvider.GetService<StripeGateway>() is null)
+        {
+            return app;
+        }
+
+        var stripe = app.MapGroup("/api/payments/stripe").WithTags("Payments");
+        stripe.MapPost("/webhook", StripeWebhook.Handle).AllowAnonymous().DisableAntiforgery();
+        stripe.MapPost("/setup-intent", CreateSetupIntent).RequireAuthorization();
+        return app;
+    }
+
+    /// <summary>
+    /// The start of saving a card: a SetupIntent for off-session use on the user's Stripe customer. The browser confirms
+    /// it with Stripe's Payment Element and then saves the resulting <c>pm_…</c> with <c>PUT /api/me/payment-method</c>.
+    /// </summary>
+    public static async Task<SetupIntentResponse> CreateSetupIntent(CurrentUser me, UserManager<User> users, StripeCustomers customers, StripeClient stripe, CancellationToken ct)
+    {
+        var user = await users.FindByIdAsync(me.Id) ?? throw ApiProblem.NotFound("user");
+        try
+        {
+            var customer = await customers.EnsureAsync(me.Id, user.Email, ct);
+            var intent = await stripe.V1.SetupIntents.CreateAsync(
+                new SetupIntentCreateOptions
+                {
+                    Customer = customer,
+                    Usage = "off_session",
+                    AllowedPaymentMethodTypes = ["card"],
+                    Metadata = new Dictionary<string, string> { ["hustle_user_id"] = me.Id },
+                },
+                null,
+                ct);
+            return new SetupIntentResponse(intent.ClientSecret);
+        }
+        catch (Exception e) when (e is StripeException or HttpRequestException)
+        {
+            throw ApiProblem.PaymentUnavailable();
+        }
+    }
+}

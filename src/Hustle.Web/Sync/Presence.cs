@@ -1,0 +1,133 @@
+using Hustle.Web.Data;
+using Hustle.Web.Messaging;
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.EntityFrameworkCore;
+
+namespace Hustle.Web.Sync;
+
+/// <summary>
+/// Which users have hub connections. Connections are tracked by id, not counted, so a disconnect reported twice
+/// cannot take a user offline early. One node keeps this in memory; several nodes need a shared store (Redis).
+/// </summary>
+public interface IPresenceStore
+{
+    /// <summary>Records a connection; true when it is the user's first, i.e. they just came online.</summary>
+    Task<bool> ConnectAsync(string userId, string connectionId);
+
+    /// <summary>Forgets a connection; true when it was the user's last, i.e. they just went offline.</summary>
+    Task<bool> DisconnectAsync(string userId, string connectionId);
+
+    /// <summary>Those of <paramref name="userIds"/> with at least one connection.</summary>
+    Task<IReadOnlySet<string>> OnlineAmongAsync(IReadOnlyCollection<string> userIds);
+}
+
+/// <summary>Presence for a single node.</summary>
+public sealed class InMemoryPresenceStore : IPresenceStore
+{
+    private readonly Dictionary<string, HashSet<string>> _connections = new(StringComparer.Ordinal);
+    private readonly Lock _lock = new();
+
+    public Task<bool> ConnectAsync(string userId, string connectionId)
+    {
+        lock (_lock)
+        {
+            if (!_connections.TryGetValue(userId, out var set))
+            {
+                _connections[userId] = set = new HashSet<string>(StringComparer.Ordinal);
+            }
+
+            return Task.FromResult(set.Add(connectionId) && set.Count == 1);
+        }
+    }
+
+    public Task<bool> DisconnectAsync(string userId, string connectionId)
+    {
+        lock (_lock)
+        {
+            if (!_connections.TryGetValue(userId, out var set) || !set.Remove(connectionId))
+            {
+                return Task.FromResult(false);
+            }
+
+            if (set.Count > 0)
+            {
+                return Task.FromResult(false);
+            }
+
+            _connections.Remove(userId);
+            return Task.FromResult(true);
+        }
+    }
+
+    public Task<IReadOnlySet<string>> OnlineAmongAsync(IReadOnlyCollection<string> userIds)
+    {
+        lock (_lock)
+        {
+            IReadOnlySet<string> online = userIds.Where(_connections.ContainsKey).ToHashSet(StringComparer.Ordinal);
+            return Task.FromResult(online);
+        }
+    }
+}
+
+/// <summary>
+/// Turns hub connections into presence: the first connection of a user tells the people who share a thread with
+/// them that they are online; the last one to close records <c>lastSeenAt</c> and tells them they are offline.
+/// Telling is best effort: a failure is logged and never fails the connect (SignalR would then drop the connection
+/// without a disconnect, and the store would keep the user online for ever).
+/// </summary>
+public sealed class PresenceTracker(
+    IPresenceStore store,
+    HustleDb db,
+    ThreadStore threads,
+    IHubContext<SyncHub, ISyncClient> hub,
+    TimeProvider clock,
+    ILogger<PresenceTracker> log)
+{
+    public async Task ConnectedAsync(string userId, string connectionId)
+    {
+        if (await store.ConnectAsync(userId, connectionId))
+        {
+            await TellCounterpartsAsync(new PresenceSignal(userId, Online: true, LastSeenAt: null));
+        }
+    }
+
+    public async Task DisconnectedAsync(string userId, string connectionId)
+    {
+        if (!await store.DisconnectAsync(userId, connectionId))
+        {
+            return;
+        }
+
+        var at = clock.GetUtcNow();
+        try
+        {
+            await db.Users.Where(u => u.Id == userId).ExecuteUpdateAsync(s => s.SetProperty(u => u.LastSeenAt, at));
+        }
+        catch (Exception e)
+        {
+            log.LogWarning(e, "Could not record when {User} was last seen.", userId);
+        }
+
+        // A device that connected while we were writing has already said "online"; an "offline" now would be wrong.
+        if ((await store.OnlineAmongAsync([userId])).Count == 0)
+        {
+            await TellCounterpartsAsync(new PresenceSignal(userId, Online: false, LastSeenAt: at));
+        }
+    }
+
+    private async Task TellCounterpartsAsync(PresenceSignal signal)
+    {
+        try
+        {
+            var counterparts = await threads.CounterpartsOfAsync(signal.UserId, CancellationToken.None);
+            if (counterparts.Count > 0)
+            {
+                await hub.Clients.Users(counterparts).Presence(signal);
+            }
+        }
+        catch (Exception e)
+        {
+            log.LogWarning(e, "Could not tell the counterparts of {User} that they are {State}.", signal.UserId, signal.Online ? "online" : "offline");
+        }
+    }
+}
