@@ -36,7 +36,7 @@ public sealed class MessagingLiveTests(TestApp app) : IClassFixture<TestApp>
         Assert.Equal("I can come at 5.", message.Str("body"));
         Assert.Equal(hustler.Id, message.Str("senderId"));
 
-        var fromFeed = (await customer.FeedAsync(live.Seq - 1)).GetProperty("events")[0];
+        var fromFeed = (await customer.FeedPageAsync(live.Seq - 1)).GetProperty("events")[0];
         Assert.Equal(live.Seq, fromFeed.GetProperty("seq").GetInt64());
         Assert.Equal(live.Id, fromFeed.Str("id"));
         Assert.Equal(EventTypes.MessageCreated, fromFeed.Str("type"));
@@ -58,11 +58,11 @@ public sealed class MessagingLiveTests(TestApp app) : IClassFixture<TestApp>
         var customer = await app.CreateUserAsync("customer");
         var hustler = await app.CreateUserAsync("hustler");
         var (_, threadId) = await Chat.ThreadAsync(customer, hustler);
-        var cursor = (await customer.FeedAsync()).GetProperty("lastSeq").GetInt64();
+        var cursor = (await customer.FeedPageAsync()).GetProperty("lastSeq").GetInt64();
 
         var sent = await hustler.SendAsync(threadId, "Are you home?");
 
-        var caughtUp = Assert.Single((await customer.FeedAsync(cursor)).GetProperty("events").EnumerateArray());
+        var caughtUp = Assert.Single((await customer.FeedPageAsync(cursor)).GetProperty("events").EnumerateArray());
         Assert.Equal(EventTypes.MessageCreated, caughtUp.Str("type"));
         Assert.Equal(sent.Str("id"), caughtUp.GetProperty("data").Str("messageId"));
         Assert.Equal(1, (await customer.ThreadAsync(threadId)).GetProperty("unreadCount").GetInt32());

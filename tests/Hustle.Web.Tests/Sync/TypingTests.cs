@@ -52,14 +52,14 @@ public sealed class TypingTests(TestApp app) : IClassFixture<TestApp>
         await using var hustlerLive = await HubInbox.ConnectAsync(app, hustler);
         var (_, first) = await Chat.ThreadAsync(customer, hustler, customerLive);
         var (_, second) = await Chat.ThreadAsync(customer, hustler, customerLive);
-        var feedBefore = (await customer.FeedAsync()).GetProperty("lastSeq").GetInt64();
+        var feedBefore = (await customer.FeedPageAsync()).GetProperty("lastSeq").GetInt64();
 
         await hustlerLive.Connection.InvokeAsync("Typing", first);
         await hustlerLive.Connection.InvokeAsync("Typing", second);
 
         Assert.Equal(first, (await customerLive.NextAsync<TypingSignal>()).ThreadId);
         Assert.Equal(second, (await customerLive.NextAsync<TypingSignal>()).ThreadId);
-        Assert.Equal(feedBefore, (await customer.FeedAsync()).GetProperty("lastSeq").GetInt64());
+        Assert.Equal(feedBefore, (await customer.FeedPageAsync()).GetProperty("lastSeq").GetInt64());
     }
 
     [Fact]

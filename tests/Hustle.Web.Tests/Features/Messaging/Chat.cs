@@ -40,7 +40,7 @@ public static class Chat
     public static async Task<JsonElement> MarkReadAsync(this TestUser user, string threadId, string upToMessageId) =>
         await (await user.PostAsync($"/api/threads/{threadId}/read", new { upToMessageId })).Json();
 
-    public static async Task<JsonElement> FeedAsync(this TestUser user, long after = 0) =>
+    public static async Task<JsonElement> FeedPageAsync(this TestUser user, long after = 0) =>
         await (await user.Client.GetAsync($"/api/feed?after={after}")).Json();
 
     public static List<string> Ids(this JsonElement array) => [.. array.EnumerateArray().Select(e => e.Str("id"))];

@@ -20,11 +20,11 @@ public sealed class MarkReadTests(TestApp app) : IClassFixture<TestApp>
         Assert.Equal(1, read.GetProperty("unreadCount").GetInt32());
 
         // An older mark (a slow device) changes nothing and tells nobody.
-        var feedBefore = (await hustler.FeedAsync()).GetProperty("lastSeq").GetInt64();
+        var feedBefore = (await hustler.FeedPageAsync()).GetProperty("lastSeq").GetInt64();
         var stale = await customer.MarkReadAsync(threadId, m1);
         Assert.Equal(m2, stale.Str("lastReadMessageId"));
         Assert.Equal(1, stale.GetProperty("unreadCount").GetInt32());
-        Assert.Equal(feedBefore, (await hustler.FeedAsync()).GetProperty("lastSeq").GetInt64());
+        Assert.Equal(feedBefore, (await hustler.FeedPageAsync()).GetProperty("lastSeq").GetInt64());
 
         var receipts = (await hustler.MessagesAsync(threadId)).EnumerateArray().Select(m => (m.Str("id"), m.GetProperty("readByOther").GetBoolean()));
         Assert.Equal(new[] { (m1, true), (m2, true), (m3, false) }, receipts);
@@ -45,7 +45,7 @@ public sealed class MarkReadTests(TestApp app) : IClassFixture<TestApp>
 
         foreach (var member in new[] { customer, hustler })
         {
-            var e = (await member.FeedAsync()).GetProperty("events").EnumerateArray().Single(e => e.Str("type") == EventTypes.MessagesRead);
+            var e = (await member.FeedPageAsync()).GetProperty("events").EnumerateArray().Single(e => e.Str("type") == EventTypes.MessagesRead);
             Assert.Equal(jobId, e.Str("jobId"));
             var data = e.GetProperty("data");
             Assert.Equal(threadId, data.Str("threadId"));

@@ -22,6 +22,6 @@ public sealed class NonMemberTests(TestApp app) : IClassFixture<TestApp>
         Assert.Empty((await stranger.ThreadsAsync()).EnumerateArray());
         Assert.Single((await customer.MessagesAsync(threadId)).EnumerateArray());
         Assert.Equal(1, (await customer.ThreadAsync(threadId)).GetProperty("unreadCount").GetInt32());
-        Assert.Empty((await stranger.FeedAsync()).GetProperty("events").EnumerateArray());
+        Assert.Empty((await stranger.FeedPageAsync()).GetProperty("events").EnumerateArray());
     }
 }

@@ -22,7 +22,7 @@ public sealed class PostMessageTests(TestApp app) : IClassFixture<TestApp>
         Assert.Equal(body, (await customer.ThreadAsync(threadId)).GetProperty("lastMessage").Str("body"));
         await using var db = app.Db();
         Assert.Equal(body, (await db.Messages.SingleAsync(m => m.ThreadId == threadId)).Body);
-        var created = (await customer.FeedAsync()).GetProperty("events").EnumerateArray().Single(e => e.Str("type") == EventTypes.MessageCreated);
+        var created = (await customer.FeedPageAsync()).GetProperty("events").EnumerateArray().Single(e => e.Str("type") == EventTypes.MessageCreated);
         Assert.Equal(body, created.GetProperty("data").GetProperty("message").Str("body"));
     }
 
