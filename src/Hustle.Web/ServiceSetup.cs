@@ -20,6 +20,7 @@ using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Scalar.AspNetCore;
 
 namespace Hustle.Web;
@@ -208,7 +209,7 @@ public static class ServiceSetup
         services.AddSingleton<SignalRFeedPublisher>();
         services.AddSingleton<IFeedPublisher>(sp => sp.GetRequiredService<SignalRFeedPublisher>());
         services.AddHostedService(sp => sp.GetRequiredService<SignalRFeedPublisher>());
-        services.AddSingleton<IPresenceStore, InMemoryPresenceStore>();
+        services.TryAddSingleton<IPresenceStore, InMemoryPresenceStore>(); // AddHustleBackplane registers Redis presence first when configured
         services.AddScoped<PresenceTracker>();
         services.AddSingleton<TypingThrottle>();
         return services;

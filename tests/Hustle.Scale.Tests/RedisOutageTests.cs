@@ -47,6 +47,7 @@ public sealed class RedisOutageTests
         {
             await Keep(answers, node.As(customerUser).Client.GetAsync("/api/jobs/mine"));
             await Keep(answers, node.As(customerUser).Client.GetAsync($"/api/jobs/{jobId}/history"));
+            await Keep(answers, node.As(customerUser).Client.GetAsync("/api/threads")); // presence falls back to this node's view
             var health = await Keep(answers, node.CreateClient().GetAsync("/health"));
             Assert.Equal(HttpStatusCode.OK, health.StatusCode); // degraded, still in rotation
         }

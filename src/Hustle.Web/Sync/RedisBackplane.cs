@@ -23,14 +23,20 @@ public static class RedisBackplane
         var connection = configuration[ConnectionKey];
         if (string.IsNullOrWhiteSpace(connection))
         {
-            return signalR; // one node: in-process SignalR
+            return signalR; // one node: in-process SignalR and presence
         }
 
         var prefix = configuration[ChannelPrefixKey] is { Length: > 0 } p ? p : DefaultChannelPrefix;
+        var services = signalR.Services;
+        services.AddSingleton(sp => new BackplaneConnection(Options(connection, prefix), prefix, sp.GetRequiredService<ILogger<BackplaneConnection>>()));
         signalR.AddStackExchangeRedis(o => o.Configuration = Options(connection, prefix));
-        signalR.Services.AddSingleton<BackplaneConnection>();
-        signalR.Services.AddOptions<RedisOptions>().Configure<BackplaneConnection>((o, backplane) => o.ConnectionFactory = log => backplane.ConnectAsync(o.Configuration, log));
-        signalR.Services.AddHealthChecks().AddCheck<BackplaneHealthCheck>("backplane");
+        services.AddOptions<RedisOptions>().Configure<BackplaneConnection>((o, backplane) => o.ConnectionFactory = _ => backplane.ConnectAsync());
+        services.AddHealthChecks().AddCheck<BackplaneHealthCheck>("backplane");
+
+        // Presence across nodes lives in the same Redis (registered before AddHustleSync's in-memory default).
+        services.AddSingleton<RedisPresenceStore>();
+        services.AddSingleton<IPresenceStore>(sp => sp.GetRequiredService<RedisPresenceStore>());
+        services.AddHostedService(sp => sp.GetRequiredService<RedisPresenceStore>());
         return signalR;
     }
 
@@ -46,36 +52,30 @@ public static class RedisBackplane
     }
 }
 
-/// <summary>This node's connection to the Redis backplane, made by SignalR through this class so its state can be watched and reported.</summary>
-public sealed class BackplaneConnection(ILogger<BackplaneConnection> log)
+/// <summary>
+/// This node's one connection to Redis, shared by the SignalR backplane and <see cref="RedisPresenceStore"/>, made
+/// through this class so its state can be watched and reported.
+/// </summary>
+public sealed class BackplaneConnection
 {
-    private ConnectionMultiplexer? _redis;
+    private readonly Lazy<Task<ConnectionMultiplexer>> _redis;
+    private readonly ILogger<BackplaneConnection> _log;
     private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    public bool IsConnected => _redis?.IsConnected ?? false;
-
-    public async Task<IConnectionMultiplexer> ConnectAsync(ConfigurationOptions options, TextWriter connectLog)
+    public BackplaneConnection(ConfigurationOptions options, string prefix, ILogger<BackplaneConnection> log)
     {
-        var redis = await ConnectionMultiplexer.ConnectAsync(options, connectLog);
-        redis.ConnectionFailed += (_, e) =>
-        {
-            log.LogWarning(e.Exception, "Redis backplane lost ({FailureType} on {EndPoint}): pushes are dropped and clients poll the feed until it is back.", e.FailureType, e.EndPoint);
-            Changed();
-        };
-        redis.ConnectionRestored += (_, e) =>
-        {
-            log.LogInformation("Redis backplane back ({EndPoint}): pushes resume.", e.EndPoint);
-            Changed();
-        };
-        _redis = redis;
-        if (!redis.IsConnected)
-        {
-            log.LogWarning("Redis backplane not reachable at start; this node serves HTTP and keeps trying.");
-        }
-
-        Changed();
-        return redis;
+        _log = log;
+        Prefix = prefix;
+        _redis = new Lazy<Task<ConnectionMultiplexer>>(() => ConnectCoreAsync(options));
     }
+
+    /// <summary>The configured prefix: of the pub/sub channels, and of the keys Hustle keeps in Redis.</summary>
+    public string Prefix { get; }
+
+    public bool IsConnected => _redis is { IsValueCreated: true, Value.IsCompletedSuccessfully: true } && _redis.Value.Result.IsConnected;
+
+    /// <summary>The shared multiplexer; connecting never fails (it reconnects in the background), so this only waits for the first attempt.</summary>
+    public async Task<IConnectionMultiplexer> ConnectAsync() => await _redis.Value;
 
     /// <summary>Returns once the backplane is connected (at once if it is).</summary>
     public async Task WaitUntilConnectedAsync(CancellationToken ct)
@@ -90,6 +90,28 @@ public sealed class BackplaneConnection(ILogger<BackplaneConnection> log)
 
             await changed.WaitAsync(ct);
         }
+    }
+
+    private async Task<ConnectionMultiplexer> ConnectCoreAsync(ConfigurationOptions options)
+    {
+        var redis = await ConnectionMultiplexer.ConnectAsync(options);
+        redis.ConnectionFailed += (_, e) =>
+        {
+            _log.LogWarning(e.Exception, "Redis lost ({FailureType} on {EndPoint}): pushes are dropped and clients poll the feed until it is back.", e.FailureType, e.EndPoint);
+            Changed();
+        };
+        redis.ConnectionRestored += (_, e) =>
+        {
+            _log.LogInformation("Redis back ({EndPoint}): pushes resume.", e.EndPoint);
+            Changed();
+        };
+        if (!redis.IsConnected)
+        {
+            _log.LogWarning("Redis not reachable at start; this node serves HTTP and keeps trying.");
+        }
+
+        Changed();
+        return redis;
     }
 
     private void Changed() => Interlocked.Exchange(ref _changed, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
