@@ -96,7 +96,11 @@ public sealed class TcpProxy : IAsyncDisposable
     {
         try
         {
-            tcp.Client.LingerState = new LingerOption(true, 0); // close with RST, as a dead peer would
+            // Close with RST, as a dead peer would. The pipe may be closing the same socket right now: then it is gone already.
+            if (tcp.Client is { } socket)
+            {
+                socket.LingerState = new LingerOption(true, 0);
+            }
         }
         catch (Exception e) when (e is SocketException or ObjectDisposedException)
         {
