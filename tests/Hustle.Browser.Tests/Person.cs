@@ -65,7 +65,8 @@ public sealed partial class Person(string name, string email, IBrowserContext co
         await By("auth-email").FillAsync(existingEmail);
         await By("auth-password").FillAsync(Password);
         await By("sign-in").ClickAsync();
-        await Expect(By("whoami")).ToBeVisibleAsync();
+        await Expect(By("sign-out")).ToBeVisibleAsync(); // the name is hidden on a phone-width screen
+        await Expect(By("whoami")).ToHaveTextAsync(Name);
         await MarkPageAsync();
     }
 
