@@ -18,7 +18,8 @@ public interface IPaymentGateway
     /// <summary>
     /// Makes the hold cover a new, larger amount: an incremental authorization where the hold supports it,
     /// otherwise a new hold followed by a void of the old one (the result then carries the new hold id).
-    /// With <see cref="ChangeAmountRequest.ForceNewHold"/> it always takes a new hold (renewal before a lapse).
+    /// With <see cref="ChangeAmountRequest.ForceNewHold"/> it always takes a new hold, on the request's payment method, even
+    /// when the old hold is gone (renewal before a lapse, a move to another card); an old hold still open is voided.
     /// </summary>
     Task<GatewayResult> IncreaseAsync(ChangeAmountRequest request, CancellationToken ct);
 

@@ -33,6 +33,14 @@ public sealed class JobPayments(IPaymentGateway gateway, IDbContextFactory<Hustl
         RunAsync(job.Id, forceNewHold ? "reauthorize" : "increase", $"job/{job.Id}/{(forceNewHold ? "reauthorize" : "increase")}/{keySuffix}", newAmount, payment.HoldId, payment.PaymentMethod,
             (g, key) => g.IncreaseAsync(new ChangeAmountRequest(payment.HoldId!, job.CustomerId, payment.PaymentMethod!, newAmount, job.Currency, job.Id, key, forceNewHold), ct), ct);
 
+    /// <summary>
+    /// A fresh hold for the current amount on <paramref name="paymentMethod"/>, replacing the current hold (the
+    /// provider voids it): a renewal before a lapse, or a move to the customer's new card after a capture failed.
+    /// </summary>
+    public Task<GatewayResult> ReauthorizeAsync(Job job, Payment payment, string paymentMethod, string keySuffix, CancellationToken ct) =>
+        RunAsync(job.Id, "reauthorize", $"job/{job.Id}/reauthorize/{keySuffix}", payment.AuthorizedAmount, payment.HoldId, paymentMethod,
+            (g, key) => g.IncreaseAsync(new ChangeAmountRequest(payment.HoldId!, job.CustomerId, paymentMethod, payment.AuthorizedAmount, job.Currency, job.Id, key, ForceNewHold: true), ct), ct);
+
     public Task<GatewayResult> CaptureAsync(Job job, Payment payment, long amount, CancellationToken ct) =>
         RunAsync(job.Id, "capture", CaptureKey(job), amount, payment.HoldId, null,
             (g, key) => g.CaptureAsync(new CaptureRequest(payment.HoldId!, amount, key), ct), ct);
@@ -68,6 +76,16 @@ public sealed class JobPayments(IPaymentGateway gateway, IDbContextFactory<Hustl
         payment.HoldExpiresAt = hold.HoldExpiresAt;
         payment.UpdatedAt = clock.GetUtcNow();
         await db.SaveChangesAsync(ct);
+    }
+
+    /// <summary>Points the payment at a hold that replaced the previous one; saved with the caller's next save.</summary>
+    public void UseReplacementHold(Payment payment, GatewayResult hold, string paymentMethod)
+    {
+        payment.HoldId = hold.HoldId;
+        payment.PaymentMethod = paymentMethod;
+        payment.AuthorizedAmount = hold.Amount;
+        payment.HoldExpiresAt = hold.HoldExpiresAt;
+        payment.UpdatedAt = clock.GetUtcNow();
     }
 
     /// <summary>
@@ -154,5 +172,5 @@ public sealed class JobPayments(IPaymentGateway gateway, IDbContextFactory<Hustl
         await db.SaveChangesAsync(ct);
     }
 
-    private static string ShortHash(string text) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)))[..12];
+    public static string ShortHash(string text) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)))[..12];
 }
