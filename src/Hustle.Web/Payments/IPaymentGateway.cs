@@ -26,7 +26,10 @@ public interface IPaymentGateway
     /// <summary>Captures up to the authorized amount; a smaller amount releases the rest.</summary>
     Task<GatewayResult> CaptureAsync(CaptureRequest request, CancellationToken ct);
 
-    /// <summary>Releases an uncaptured hold (not a refund).</summary>
+    /// <summary>
+    /// Releases an uncaptured hold (not a refund). A hold already released (lapsed, or voided before) is released:
+    /// that succeeds with amount 0 (a dispute can outlive a hold). A captured hold cannot be voided.
+    /// </summary>
     Task<GatewayResult> VoidAsync(HoldRequest request, CancellationToken ct);
 
     /// <summary>Returns captured money to the customer.</summary>

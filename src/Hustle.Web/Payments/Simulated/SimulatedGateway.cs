@@ -96,7 +96,10 @@ public sealed class SimulatedGateway(IDbContextFactory<HustleDb> contexts, TimeP
             var hold = await FindLiveAsync(db, r.HoldId, ct);
             if (hold is null)
             {
-                return GatewayResult.Failure(GatewayOutcome.Failed, "payment_intent_unexpected_state", "Only an uncaptured hold can be voided.");
+                var gone = await db.Set<SimulatedHold>().FirstOrDefaultAsync(h => h.Id == r.HoldId, ct);
+                return gone is { Status: SimulatedHoldStatus.Lapsed or SimulatedHoldStatus.Canceled }
+                    ? new GatewayResult(GatewayOutcome.Succeeded, gone.Id, 0)
+                    : GatewayResult.Failure(GatewayOutcome.Failed, "payment_intent_unexpected_state", "Only an uncaptured hold can be voided.");
             }
 
             hold.Status = SimulatedHoldStatus.Canceled;
