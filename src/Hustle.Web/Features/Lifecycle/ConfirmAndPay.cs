@@ -16,7 +16,7 @@ public sealed class Capture(JobStore jobs, JobPayments payments, TimeProvider cl
     {
         job.EnsureCanBePaid(actor.Kind == ActorKind.System ? ActorRole.System : job.RoleOf(actor.UserId!));
         var payment = await JobPayments.LoadAsync(jobs.Db, job.Id, ct);
-        await MoveToNewCardAfterFailureAsync(job, payment, ct);
+        await HoldAnewIfNeededAsync(job, payment, ct);
         var amount = Math.Min(job.FinalAmount ?? payment.AuthorizedAmount, payment.AuthorizedAmount);
         var result = await payments.CaptureAsync(job, payment, amount, ct);
         var now = clock.GetUtcNow();
@@ -35,19 +35,17 @@ public sealed class Capture(JobStore jobs, JobPayments payments, TimeProvider cl
     }
 
     /// <summary>
-    /// A capture failed on the card the hold sits on, and the customer has since saved another one: an uncaptured
-    /// hold cannot change card, so the amount is held anew on the new card (the provider voids the old hold) and that
-    /// hold is captured. The new hold is saved at once, so a later attempt and the reconciler see it as the job's.
+    /// A hold that cannot be captured is replaced before the capture: after a capture failed, when the customer has
+    /// saved another card since (an uncaptured hold cannot change card), and when the hold has lapsed (a dispute or
+    /// a long job can outlive it). The amount is held anew on the customer's card (the provider voids the old hold,
+    /// if still open) and that hold is captured. It is saved at once, so later attempts and the reconciler see it.
     /// </summary>
-    private async Task MoveToNewCardAfterFailureAsync(Job job, Payment payment, CancellationToken ct)
+    private async Task HoldAnewIfNeededAsync(Job job, Payment payment, CancellationToken ct)
     {
-        if (job.PaymentStatus != PaymentStatus.CaptureFailed)
-        {
-            return;
-        }
-
         var card = await jobs.Db.Users.Where(u => u.Id == job.CustomerId).Select(u => u.PaymentMethod).FirstOrDefaultAsync(ct);
-        if (card is null || card == payment.PaymentMethod)
+        var lapsed = payment.HoldExpiresAt <= clock.GetUtcNow();
+        var cardChangedAfterFailure = job.PaymentStatus == PaymentStatus.CaptureFailed && card != payment.PaymentMethod;
+        if (card is null || !(lapsed || cardChangedAfterFailure))
         {
             return;
         }
