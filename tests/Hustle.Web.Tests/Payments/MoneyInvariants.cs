@@ -75,9 +75,13 @@ public static class MoneyInvariants
             {
                 Check(open.Count <= 1, $"{name}: {open.Count} holds open at once");
                 Check(open.All(h => h.Id == payment?.HoldId), $"{name}: an open hold is not the job's current hold");
+                var currentHold = jobHolds.FirstOrDefault(h => h.Id == payment?.HoldId);
+                Check(
+                    job.PaymentStatus != PaymentStatus.Authorized || currentHold?.Status is SimulatedHoldStatus.RequiresCapture or SimulatedHoldStatus.Lapsed,
+                    $"{name}: AUTHORIZED but its hold {payment?.HoldId} is {currentHold?.Status.ToString() ?? "missing"}");
                 if (open.SingleOrDefault() is { } current && job.PaymentStatus is PaymentStatus.Authorized or PaymentStatus.CaptureFailed)
                 {
-                    Check(current.Amount == payment!.AuthorizedAmount && job.AuthorizedAmount == current.Amount, $"{name}: hold {current.Amount}, payment {payment.AuthorizedAmount}, job {job.AuthorizedAmount}");
+                    Check(current.Amount == payment!.AuthorizedAmount && job.AuthorizedAmount <= current.Amount, $"{name}: hold {current.Amount}, payment {payment.AuthorizedAmount}, job {job.AuthorizedAmount}");
                 }
             }
         }

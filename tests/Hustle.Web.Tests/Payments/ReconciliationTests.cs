@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Net;
 using Hustle.Domain.Jobs;
 using Hustle.Web.Data;
 using Hustle.Web.Jobs;
@@ -12,49 +13,58 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 namespace Hustle.Web.Tests.Payments;
 
 /// <summary>
-/// A provider whose answer is lost once for the operations named in <see cref="LoseNextAnswer"/>: the call reaches
-/// the simulated provider and takes effect, then Hustle sees a network error, as when the process dies between the
-/// gateway call and the commit. The journal entry stays <c>Started</c>.
+/// The simulated provider with a script: after a call named in <see cref="LoseNextAnswer"/> takes effect, Hustle
+/// sees a network error instead of the answer, as when the process dies between the gateway call and the commit
+/// (the journal entry stays <c>Started</c>); after a call named in <see cref="BeforeNextAnswer"/> takes effect,
+/// something else happens first (a racing request commits) and then Hustle gets the answer.
 /// </summary>
-public sealed class LosingAnswersGateway(SimulatedGateway inner) : IPaymentGateway
+public sealed class ScriptedGateway(SimulatedGateway inner) : IPaymentGateway
 {
     private readonly ConcurrentDictionary<string, byte> _lose = new();
+    private readonly ConcurrentDictionary<string, Func<Task>> _meanwhile = new();
 
     public string Name => inner.Name;
 
     public void LoseNextAnswer(string operation) => _lose[operation] = 0;
 
-    public Task<GatewayResult> AuthorizeAsync(AuthorizeRequest request, CancellationToken ct) => Lose("authorize", inner.AuthorizeAsync(request, ct));
+    public void BeforeNextAnswer(string operation, Func<Task> meanwhile) => _meanwhile[operation] = meanwhile;
 
-    public Task<GatewayResult> IncreaseAsync(ChangeAmountRequest request, CancellationToken ct) => Lose("increase", inner.IncreaseAsync(request, ct));
+    public Task<GatewayResult> AuthorizeAsync(AuthorizeRequest request, CancellationToken ct) => Script("authorize", inner.AuthorizeAsync(request, ct));
 
-    public Task<GatewayResult> CaptureAsync(CaptureRequest request, CancellationToken ct) => Lose("capture", inner.CaptureAsync(request, ct));
+    public Task<GatewayResult> IncreaseAsync(ChangeAmountRequest request, CancellationToken ct) => Script("increase", inner.IncreaseAsync(request, ct));
 
-    public Task<GatewayResult> VoidAsync(HoldRequest request, CancellationToken ct) => Lose("void", inner.VoidAsync(request, ct));
+    public Task<GatewayResult> CaptureAsync(CaptureRequest request, CancellationToken ct) => Script("capture", inner.CaptureAsync(request, ct));
 
-    public Task<GatewayResult> RefundAsync(RefundRequest request, CancellationToken ct) => Lose("refund", inner.RefundAsync(request, ct));
+    public Task<GatewayResult> VoidAsync(HoldRequest request, CancellationToken ct) => Script("void", inner.VoidAsync(request, ct));
 
-    private async Task<GatewayResult> Lose(string operation, Task<GatewayResult> call)
+    public Task<GatewayResult> RefundAsync(RefundRequest request, CancellationToken ct) => Script("refund", inner.RefundAsync(request, ct));
+
+    private async Task<GatewayResult> Script(string operation, Task<GatewayResult> call)
     {
         var result = await call;
+        if (_meanwhile.TryRemove(operation, out var meanwhile))
+        {
+            await meanwhile();
+        }
+
         return _lose.TryRemove(operation, out _) ? throw new HttpRequestException($"connection reset after {operation}") : result;
     }
 }
 
-public sealed class LosingAnswersApp : TestApp
+public sealed class ScriptedGatewayApp : TestApp
 {
-    public LosingAnswersGateway Gateway => (LosingAnswersGateway)Services.GetRequiredService<IPaymentGateway>();
+    public ScriptedGateway Gateway => (ScriptedGateway)Services.GetRequiredService<IPaymentGateway>();
 
     protected override void ConfigureTestServices(IServiceCollection services)
     {
         services.RemoveAll<IPaymentGateway>();
-        services.AddSingleton<IPaymentGateway>(sp => new LosingAnswersGateway(sp.GetRequiredService<SimulatedGateway>()));
+        services.AddSingleton<IPaymentGateway>(sp => new ScriptedGateway(sp.GetRequiredService<SimulatedGateway>()));
     }
 }
 
-public sealed class ReconciliationTests() : LifecycleTest(new LosingAnswersApp())
+public sealed class ReconciliationTests() : LifecycleTest(new ScriptedGatewayApp())
 {
-    private LosingAnswersGateway Gateway => ((LosingAnswersApp)App).Gateway;
+    private ScriptedGateway Gateway => ((ScriptedGatewayApp)App).Gateway;
 
     [Fact]
     public async Task A_hold_taken_at_accept_whose_answer_was_lost_is_voided_by_the_reconciler_with_the_same_key()
@@ -92,10 +102,51 @@ public sealed class ReconciliationTests() : LifecycleTest(new LosingAnswersApp()
             Assert.Equal((PaymentCallState.Succeeded, hold.Id), (voided.State, voided.HoldId));
         }
 
-        // Nothing was committed, so the job goes on as if the accept never happened.
+        // Nothing was committed, so the job goes on as if the accept never happened, on a fresh hold (the provider
+        // would replay the voided one for the old key).
         Assert.Equal(JobStatus.Requested, await App.StatusAsync(jobId));
         var scheduled = await Customer.AcceptAsync(offer.Str("id"));
         Assert.Equal("SCHEDULED", scheduled.Str("status"));
+        await using (var db = App.Db())
+        {
+            var current = await db.Set<Payment>().AsNoTracking().SingleAsync(p => p.JobId == jobId);
+            Assert.NotEqual(hold.Id, current.HoldId);
+            Assert.Equal(SimulatedHoldStatus.RequiresCapture, (await db.Set<SimulatedHold>().AsNoTracking().SingleAsync(h => h.Id == current.HoldId)).Status);
+        }
+    }
+
+    [Fact]
+    public async Task A_price_rise_on_a_new_hold_whose_answer_was_lost_leaves_the_job_a_live_hold_and_can_be_accepted_again()
+    {
+        await Customer.SetPaymentMethodAsync(SimulatedGateway.NoIncremental);
+        var (jobId, _) = await Api.ScheduledFlatJobAsync(Customer, Hustler, amount: 5000);
+        var proposal = await (await Hustler.PostAsync($"/api/jobs/{jobId}/price-proposals", new { amount = 6000 })).Json(HttpStatusCode.Created);
+        Gateway.LoseNextAnswer("increase");
+
+        await (await Customer.PostAsync($"/api/price-proposals/{proposal.Str("id")}/accept")).Problem(503, "payment_unavailable");
+        App.Clock.Advance(TimeSpan.FromMinutes(3));
+        await App.Sweeper.ReconcilePaymentsAsync(CancellationToken.None);
+
+        // The provider replaced the hold before the answer was lost: the job must still have money held for it.
+        var job = await Customer.GetJobAsync(jobId);
+        Assert.Equal(("SCHEDULED", 5000L), (job.Str("status"), job.Long("amount")));
+        await AssertLiveHoldCoversAsync(jobId, 5000);
+
+        var accepted = await (await Customer.PostAsync($"/api/price-proposals/{proposal.Str("id")}/accept")).Json();
+        Assert.Equal((6000L, 6000L), (accepted.Long("amount"), accepted.Long("authorizedAmount")));
+        await AssertLiveHoldCoversAsync(jobId, 6000);
+        await Api.StartAsync(Customer, Hustler, jobId);
+        await Api.CompleteAsync(Customer, Hustler, jobId);
+        Assert.Equal("PAID", (await (await Customer.ConfirmAsync(jobId)).Json()).Str("status"));
+    }
+
+    private async Task AssertLiveHoldCoversAsync(string jobId, long amount)
+    {
+        await using var db = App.Db();
+        var payment = await db.Set<Payment>().AsNoTracking().SingleAsync(p => p.JobId == jobId);
+        var hold = await db.Set<SimulatedHold>().AsNoTracking().SingleAsync(h => h.Id == payment.HoldId);
+        Assert.Equal(SimulatedHoldStatus.RequiresCapture, hold.Status);
+        Assert.True(hold.Amount >= amount, $"hold {hold.Amount} < {amount}");
     }
 
     [Fact]
@@ -202,6 +253,26 @@ public sealed class ReconciliationTests() : LifecycleTest(new LosingAnswersApp()
         await using var db = App.Db();
         Assert.Equal(SimulatedHoldStatus.Canceled, (await db.Set<SimulatedHold>().AsNoTracking().SingleAsync(h => h.JobId == posted.Str("id"))).Status);
         Assert.Equal(5000, (await db.Set<SimulatedHold>().AsNoTracking().SingleAsync(h => h.JobId == finished)).Captured);
+    }
+
+    [Fact]
+    public async Task A_capture_never_committed_is_completed_even_when_the_reconciler_first_runs_days_later()
+    {
+        var jobId = await FinishedFlatJobAsync(5000);
+        using (var scope = App.Services.CreateScope())
+        {
+            var job = (await scope.ServiceProvider.GetRequiredService<JobStore>().FindAsync(jobId, CancellationToken.None))!;
+            var payment = await JobPayments.LoadAsync(scope.ServiceProvider.GetRequiredService<HustleDb>(), jobId, CancellationToken.None);
+            Assert.True((await scope.ServiceProvider.GetRequiredService<JobPayments>().CaptureAsync(job, payment, 5000, CancellationToken.None)).Succeeded);
+        }
+
+        // The customer disputes meanwhile (the capture's commit would have lost to this), and no sweep runs for nine days.
+        await (await Customer.PostAsync($"/api/jobs/{jobId}/dispute")).Json();
+        App.Clock.Advance(TimeSpan.FromDays(9));
+        await App.Sweeper.ReconcilePaymentsAsync(CancellationToken.None);
+
+        var paid = await Customer.GetJobAsync(jobId);
+        Assert.Equal(("PAID", "CAPTURED"), (paid.Str("status"), paid.Str("paymentStatus")));
     }
 
     private async Task<(PaymentCall Call, SimulatedHold Hold)> AuthorizeCallAndHoldAsync(string jobId)
