@@ -1,3 +1,4 @@
+using Hustle.Domain.Jobs;
 using Hustle.Web.Features.Offers;
 using Hustle.Web.Infrastructure;
 using Hustle.Web.Jobs;
@@ -15,6 +16,7 @@ public static class Unassign
     {
         new RequestRules().Text("reason", body?.Reason, 1000, required: false).ThrowIfAny();
         var job = await jobs.GetForParticipantAsync(id, me.Id, ct);
+        job.EnsureAllowed(JobAction.Unassign, job.RoleOf(me.Id));
         var payment = await JobPayments.LoadAsync(jobs.Db, job.Id, ct);
         var (holdId, held) = (payment.HoldId!, payment.AuthorizedAmount);
         job.Unassign(me.Actor, body?.Reason, clock.GetUtcNow());
