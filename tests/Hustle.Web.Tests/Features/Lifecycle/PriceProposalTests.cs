@@ -12,6 +12,7 @@ public sealed class PriceProposalTests : LifecycleTest
     public async Task A_higher_price_on_a_card_that_allows_it_grows_the_same_hold_and_is_captured_in_full()
     {
         var (jobId, scheduled) = await Api.ScheduledFlatJobAsync(Customer, Hustler, amount: 5000);
+        Assert.Equal(5000, scheduled.Long("authorizedAmount"));
         var holdBefore = await HoldIdAsync(jobId);
 
         var job = await AgreeOnAsync(jobId, proposer: Hustler, answerer: Customer, new { amount = 7250 });
@@ -27,7 +28,6 @@ public sealed class PriceProposalTests : LifecycleTest
         }
 
         Assert.Equal(7250, await PayAsync(jobId));
-        Assert.Equal(5000, scheduled.Long("amount"));
     }
 
     [Fact]
