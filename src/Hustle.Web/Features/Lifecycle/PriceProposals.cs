@@ -54,7 +54,7 @@ public static class PriceProposals
 
             await jobs.SaveAsync(job, ct);
         }
-        catch when (grown is not null && !grown.Incremental)
+        catch when (grown is not null)
         {
             await payments.CompensateAsync(job.Id, grown, CancellationToken.None);
             throw;
