@@ -29,9 +29,9 @@ public sealed class JobPayments(IPaymentGateway gateway, IDbContextFactory<Hustl
         RunAsync(job.Id, "authorize", AuthorizeKey(job, offerId, paymentMethod), amount, holdId: null, paymentMethod,
             (g, key) => g.AuthorizeAsync(new AuthorizeRequest(customerId, paymentMethod, amount, job.Currency, job.Id, key), ct), ct);
 
-    public Task<GatewayResult> IncreaseAsync(Job job, Payment payment, long newAmount, string keySuffix, bool forceNewHold, CancellationToken ct) =>
-        RunAsync(job.Id, forceNewHold ? "reauthorize" : "increase", $"job/{job.Id}/{(forceNewHold ? "reauthorize" : "increase")}/{keySuffix}", newAmount, payment.HoldId, payment.PaymentMethod,
-            (g, key) => g.IncreaseAsync(new ChangeAmountRequest(payment.HoldId!, job.CustomerId, payment.PaymentMethod!, newAmount, job.Currency, job.Id, key, forceNewHold), ct), ct);
+    public Task<GatewayResult> IncreaseAsync(Job job, Payment payment, long newAmount, string keySuffix, CancellationToken ct) =>
+        RunAsync(job.Id, "increase", $"job/{job.Id}/increase/{keySuffix}", newAmount, payment.HoldId, payment.PaymentMethod,
+            (g, key) => g.IncreaseAsync(new ChangeAmountRequest(payment.HoldId!, job.CustomerId, payment.PaymentMethod!, newAmount, job.Currency, job.Id, key), ct), ct);
 
     /// <summary>
     /// A fresh hold for the current amount on <paramref name="paymentMethod"/>, replacing the current hold (the

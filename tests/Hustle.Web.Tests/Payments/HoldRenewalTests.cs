@@ -45,7 +45,7 @@ public sealed class HoldRenewalTests() : LifecycleTest(new ShortHoldApp())
             Assert.Equal(("AUTHORIZED", 5000L), (told.Str("paymentStatus"), told.Long("authorizedAmount")));
         }
 
-        Assert.Equal(("REAUTHORIZE_PAYMENT", "system"), ((await Customer.HistoryAsync(jobId)).Last().Str("action"), (await Customer.HistoryAsync(jobId)).Last().Str("actor")));
+        Assert.Equal(("REAUTHORIZE_PAYMENT", "system"), ((await Customer.HistoryAsync(jobId))[^1].Str("action"), (await Customer.HistoryAsync(jobId))[^1].Str("actor")));
         await using (var db = App.Db())
         {
             var holds = await db.Set<SimulatedHold>().AsNoTracking().Where(h => h.JobId == jobId).ToDictionaryAsync(h => h.Id);
@@ -92,7 +92,7 @@ public sealed class HoldRenewalTests() : LifecycleTest(new ShortHoldApp())
             Assert.False(string.IsNullOrEmpty(told.Str("reason")));
         }
 
-        Assert.Equal("REAUTHORIZE_PAYMENT", (await Customer.HistoryAsync(jobId)).Last().Str("action"));
+        Assert.Equal("REAUTHORIZE_PAYMENT", (await Customer.HistoryAsync(jobId))[^1].Str("action"));
         await using (var db = App.Db())
         {
             Assert.Equal(first.HoldId, (await PaymentAsync(jobId)).HoldId);

@@ -38,7 +38,7 @@ public static class PriceProposals
         GatewayResult? grown = null;
         if (needed > payment.AuthorizedAmount)
         {
-            grown = await payments.IncreaseAsync(job, payment, needed, proposal.Id, forceNewHold: false, ct);
+            grown = await payments.IncreaseAsync(job, payment, needed, proposal.Id, ct);
         }
 
         try
