@@ -103,7 +103,7 @@ public static class Api
         var job = await db.Jobs.AsNoTracking().Include(j => j.Offers).Include(j => j.PriceProposals).FirstAsync(j => j.Id == jobId);
         var history = await db.JobHistory.CountAsync(h => h.JobId == jobId);
         var feed = await db.FeedEvents.CountAsync(e => e.JobId == jobId);
-        var payment = await db.Set<Hustle.Web.Payments.Payment>().AsNoTracking().FirstOrDefaultAsync(p => p.JobId == jobId);
+        var payment = await db.Set<global::Hustle.Web.Payments.Payment>().AsNoTracking().FirstOrDefaultAsync(p => p.JobId == jobId);
         var offers = string.Join(",", job.Offers.OrderBy(o => o.Id).Select(o => $"{o.Id}:{o.Status}"));
         var proposals = string.Join(",", job.PriceProposals.OrderBy(p => p.Id).Select(p => $"{p.Id}:{p.Status}"));
         return $"{job.Status} v{job.Version} pay={job.PaymentStatus} auth={job.AuthorizedAmount} cap={job.CapturedAmount} amount={job.Amount} rate={job.HourlyRate} "

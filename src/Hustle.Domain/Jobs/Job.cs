@@ -502,12 +502,15 @@ public sealed class Job
         return proposal;
     }
 
-    /// <summary>A hold about to lapse was renewed (or could not be): recorded and told to both parties.</summary>
+    /// <summary>
+    /// A hold about to lapse was renewed (or could not be): recorded and told to both parties. A failed renewal
+    /// leaves the old hold, and its amount, in place until it lapses.
+    /// </summary>
     public void RecordReauthorization(bool succeeded, long? authorizedAmount, string? reason, DateTimeOffset now)
     {
         var row = EnsureAllowed(JobAction.ReauthorizePayment, ActorRole.System);
         PaymentStatus = succeeded ? PaymentStatus.Authorized : PaymentStatus.AuthorizationFailed;
-        AuthorizedAmount = succeeded ? authorizedAmount : null;
+        AuthorizedAmount = succeeded ? authorizedAmount : AuthorizedAmount;
         var data = new Dictionary<string, object?> { ["paymentStatus"] = JobText.UpperSnake(PaymentStatus.ToString()), ["authorizedAmount"] = AuthorizedAmount, ["reason"] = reason };
         Apply(row, Actor.System, now, reason, data, succeeded ? EventTypes.PaymentUpdated : EventTypes.PaymentFailed, [CustomerId, HustlerId!]);
     }

@@ -61,10 +61,13 @@ public sealed class LifecycleSweeper(IServiceScopeFactory scopes, TimeProvider c
             {
                 var payments = scope.GetRequiredService<JobPayments>();
                 var payment = await JobPayments.LoadAsync(jobs.Db, job.Id, ct);
+
+                // A renewal is a new authorization: it goes on the card the customer has on file now.
+                var card = await jobs.Db.Users.Where(u => u.Id == job.CustomerId).Select(u => u.PaymentMethod).FirstOrDefaultAsync(ct) ?? payment.PaymentMethod!;
                 GatewayResult renewed;
                 try
                 {
-                    renewed = await payments.IncreaseAsync(job, payment, payment.AuthorizedAmount, payment.HoldId!, forceNewHold: true, ct);
+                    renewed = await payments.ReauthorizeAsync(job, payment, card, $"{payment.HoldId}/{JobPayments.ShortHash(card)}", ct);
                 }
                 catch (ApiProblem refused) when (refused.Status == StatusCodes.Status402PaymentRequired)
                 {
@@ -74,10 +77,7 @@ public sealed class LifecycleSweeper(IServiceScopeFactory scopes, TimeProvider c
                 }
 
                 job.RecordReauthorization(true, renewed.Amount, "Hold renewed before it lapsed", clock.GetUtcNow());
-                payment.HoldId = renewed.HoldId;
-                payment.AuthorizedAmount = renewed.Amount;
-                payment.HoldExpiresAt = renewed.HoldExpiresAt;
-                payment.UpdatedAt = clock.GetUtcNow();
+                payments.UseReplacementHold(payment, renewed, card);
                 await jobs.SaveAsync(job, ct);
             },
             ct);

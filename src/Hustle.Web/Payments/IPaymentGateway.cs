@@ -18,14 +18,18 @@ public interface IPaymentGateway
     /// <summary>
     /// Makes the hold cover a new, larger amount: an incremental authorization where the hold supports it,
     /// otherwise a new hold followed by a void of the old one (the result then carries the new hold id).
-    /// With <see cref="ChangeAmountRequest.ForceNewHold"/> it always takes a new hold (renewal before a lapse).
+    /// With <see cref="ChangeAmountRequest.ForceNewHold"/> it always takes a new hold, on the request's payment method, even
+    /// when the old hold is gone (renewal before a lapse, a move to another card); an old hold still open is voided.
     /// </summary>
     Task<GatewayResult> IncreaseAsync(ChangeAmountRequest request, CancellationToken ct);
 
     /// <summary>Captures up to the authorized amount; a smaller amount releases the rest.</summary>
     Task<GatewayResult> CaptureAsync(CaptureRequest request, CancellationToken ct);
 
-    /// <summary>Releases an uncaptured hold (not a refund).</summary>
+    /// <summary>
+    /// Releases an uncaptured hold (not a refund). A hold already released (lapsed, or voided before) is released:
+    /// that succeeds with amount 0 (a dispute can outlive a hold). A captured hold cannot be voided.
+    /// </summary>
     Task<GatewayResult> VoidAsync(HoldRequest request, CancellationToken ct);
 
     /// <summary>Returns captured money to the customer.</summary>

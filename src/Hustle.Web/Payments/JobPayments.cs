@@ -29,9 +29,17 @@ public sealed class JobPayments(IPaymentGateway gateway, IDbContextFactory<Hustl
         RunAsync(job.Id, "authorize", AuthorizeKey(job, offerId, paymentMethod), amount, holdId: null, paymentMethod,
             (g, key) => g.AuthorizeAsync(new AuthorizeRequest(customerId, paymentMethod, amount, job.Currency, job.Id, key), ct), ct);
 
-    public Task<GatewayResult> IncreaseAsync(Job job, Payment payment, long newAmount, string keySuffix, bool forceNewHold, CancellationToken ct) =>
-        RunAsync(job.Id, forceNewHold ? "reauthorize" : "increase", $"job/{job.Id}/{(forceNewHold ? "reauthorize" : "increase")}/{keySuffix}", newAmount, payment.HoldId, payment.PaymentMethod,
-            (g, key) => g.IncreaseAsync(new ChangeAmountRequest(payment.HoldId!, job.CustomerId, payment.PaymentMethod!, newAmount, job.Currency, job.Id, key, forceNewHold), ct), ct);
+    public Task<GatewayResult> IncreaseAsync(Job job, Payment payment, long newAmount, string keySuffix, CancellationToken ct) =>
+        RunAsync(job.Id, "increase", $"job/{job.Id}/increase/{keySuffix}", newAmount, payment.HoldId, payment.PaymentMethod,
+            (g, key) => g.IncreaseAsync(new ChangeAmountRequest(payment.HoldId!, job.CustomerId, payment.PaymentMethod!, newAmount, job.Currency, job.Id, key), ct), ct);
+
+    /// <summary>
+    /// A fresh hold for the current amount on <paramref name="paymentMethod"/>, replacing the current hold (the
+    /// provider voids it): a renewal before a lapse, or a move to the customer's new card after a capture failed.
+    /// </summary>
+    public Task<GatewayResult> ReauthorizeAsync(Job job, Payment payment, string paymentMethod, string keySuffix, CancellationToken ct) =>
+        RunAsync(job.Id, "reauthorize", $"job/{job.Id}/reauthorize/{keySuffix}", payment.AuthorizedAmount, payment.HoldId, paymentMethod,
+            (g, key) => g.IncreaseAsync(new ChangeAmountRequest(payment.HoldId!, job.CustomerId, paymentMethod, payment.AuthorizedAmount, job.Currency, job.Id, key, ForceNewHold: true), ct), ct);
 
     public Task<GatewayResult> CaptureAsync(Job job, Payment payment, long amount, CancellationToken ct) =>
         RunAsync(job.Id, "capture", CaptureKey(job), amount, payment.HoldId, null,
@@ -70,9 +78,22 @@ public sealed class JobPayments(IPaymentGateway gateway, IDbContextFactory<Hustl
         await db.SaveChangesAsync(ct);
     }
 
+    /// <summary>Points the payment at a hold that replaced the previous one; saved with the caller's next save.</summary>
+    public void UseReplacementHold(Payment payment, GatewayResult hold, string paymentMethod)
+    {
+        payment.HoldId = hold.HoldId;
+        payment.PaymentMethod = paymentMethod;
+        payment.AuthorizedAmount = hold.Amount;
+        payment.HoldExpiresAt = hold.HoldExpiresAt;
+        payment.UpdatedAt = clock.GetUtcNow();
+    }
+
     /// <summary>
     /// Undoes a hold whose transition did not commit. The hold is left alone when the committed job uses it (a
-    /// racing request with the same key got the same hold and won).
+    /// racing request with the same key got the same hold and won, or an incremental authorization grew it: then
+    /// the payment records the larger amount). A hold that replaced the job's current one is
+    /// kept instead of voided: the provider already voided the old hold, and voiding both would leave the job with
+    /// nothing held. The job then holds more than it agreed, and a capture takes only what is due.
     /// </summary>
     public async Task CompensateAsync(string jobId, GatewayResult hold, CancellationToken ct)
     {
@@ -82,9 +103,29 @@ public sealed class JobPayments(IPaymentGateway gateway, IDbContextFactory<Hustl
         }
 
         await using var db = await contexts.CreateDbContextAsync(ct);
-        var current = await db.Set<Payment>().AsNoTracking().Where(p => p.JobId == jobId).Select(p => p.HoldId).FirstOrDefaultAsync(ct);
-        if (current == hold.HoldId)
+        var payment = await db.Set<Payment>().FirstOrDefaultAsync(p => p.JobId == jobId, ct);
+        if (payment?.HoldId == hold.HoldId)
         {
+            // Same hold: a racer with the same key won, or an incremental authorization grew it; record what it holds.
+            if (hold.Amount > payment.AuthorizedAmount)
+            {
+                payment.AuthorizedAmount = hold.Amount;
+                payment.UpdatedAt = clock.GetUtcNow();
+                await db.SaveChangesAsync(CancellationToken.None);
+            }
+
+            return;
+        }
+
+        if (payment?.HoldId is { } current
+            && await db.Set<PaymentCall>().AnyAsync(c => c.JobId == jobId && c.HoldId == hold.HoldId && c.ReplacedHoldId == current && c.State == PaymentCallState.Succeeded, ct))
+        {
+            log.LogWarning("Job {JobId} keeps hold {HoldId}: it replaced hold {Current}, which the provider voided.", jobId, hold.HoldId, current);
+            payment.HoldId = hold.HoldId;
+            payment.AuthorizedAmount = Math.Max(payment.AuthorizedAmount, hold.Amount);
+            payment.HoldExpiresAt = hold.HoldExpiresAt ?? payment.HoldExpiresAt;
+            payment.UpdatedAt = clock.GetUtcNow();
+            await db.SaveChangesAsync(CancellationToken.None);
             return;
         }
 
@@ -96,6 +137,11 @@ public sealed class JobPayments(IPaymentGateway gateway, IDbContextFactory<Hustl
     private async Task<GatewayResult> RunAsync(string jobId, string operation, string key, long amount, string? holdId, string? paymentMethod, Func<IPaymentGateway, string, Task<GatewayResult>> call, CancellationToken ct)
     {
         await using var db = await contexts.CreateDbContextAsync(ct);
+
+        // A hold that was voided because its change never committed must not come back: the provider would replay it
+        // for the same key. Retrying the same change after that takes a fresh key (still the same one for racers).
+        var burned = await db.Set<PaymentCall>().CountAsync(c => c.JobId == jobId && c.State == PaymentCallState.Compensated && (c.IdempotencyKey == key || c.IdempotencyKey.StartsWith(key + "/retry")), ct);
+        key = burned == 0 ? key : $"{key}/retry{burned}";
         var entry = new PaymentCall { JobId = jobId, Operation = operation, IdempotencyKey = key, Amount = amount, HoldId = holdId, PaymentMethod = paymentMethod, State = PaymentCallState.Started, StartedAt = clock.GetUtcNow() };
         db.Add(entry);
         await db.SaveChangesAsync(ct);
@@ -154,5 +200,5 @@ public sealed class JobPayments(IPaymentGateway gateway, IDbContextFactory<Hustl
         await db.SaveChangesAsync(ct);
     }
 
-    private static string ShortHash(string text) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)))[..12];
+    public static string ShortHash(string text) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)))[..12];
 }

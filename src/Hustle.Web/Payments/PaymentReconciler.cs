@@ -52,8 +52,9 @@ public sealed class PaymentReconciler(HustleDb db, JobPayments payments, IPaymen
             }
         }
 
+        // No look-back limit here: money taken for a job that does not show it as paid is repaired however late.
         var captures = await db.Set<PaymentCall>().AsNoTracking()
-            .Where(c => c.Operation == "capture" && c.State == PaymentCallState.Succeeded && c.StartedAt < cutoff && c.StartedAt > since)
+            .Where(c => c.Operation == "capture" && c.State == PaymentCallState.Succeeded && c.StartedAt < cutoff)
             .Where(c => db.Jobs.Any(j => j.Id == c.JobId && j.Status != JobStatus.Paid))
             .ToListAsync(ct);
         foreach (var call in captures)

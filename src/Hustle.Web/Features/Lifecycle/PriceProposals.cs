@@ -38,7 +38,7 @@ public static class PriceProposals
         GatewayResult? grown = null;
         if (needed > payment.AuthorizedAmount)
         {
-            grown = await payments.IncreaseAsync(job, payment, needed, proposal.Id, forceNewHold: false, ct);
+            grown = await payments.IncreaseAsync(job, payment, needed, proposal.Id, ct);
         }
 
         try
@@ -54,7 +54,7 @@ public static class PriceProposals
 
             await jobs.SaveAsync(job, ct);
         }
-        catch when (grown is not null && !grown.Incremental)
+        catch when (grown is not null)
         {
             await payments.CompensateAsync(job.Id, grown, CancellationToken.None);
             throw;

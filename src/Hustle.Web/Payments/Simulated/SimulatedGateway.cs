@@ -44,20 +44,21 @@ public sealed class SimulatedGateway(IDbContextFactory<HustleDb> contexts, TimeP
     public Task<GatewayResult> IncreaseAsync(ChangeAmountRequest r, CancellationToken ct) =>
         RunAsync(r.IdempotencyKey, $"increase|{r.HoldId}|{r.PaymentMethod}|{r.NewAmount}|{r.ForceNewHold}", async db =>
         {
+            // A new hold does not need the old one: only an incremental authorization does.
             var hold = await FindLiveAsync(db, r.HoldId, ct);
-            if (hold is null)
+            if (hold is null && !r.ForceNewHold)
             {
                 return GatewayResult.Failure(GatewayOutcome.Failed, "payment_intent_unexpected_state", "The hold is no longer open.");
             }
 
-            if (!r.ForceNewHold && hold.PaymentMethod == r.PaymentMethod && hold.PaymentMethod != NoIncremental && r.NewAmount >= hold.Amount)
+            if (!r.ForceNewHold && hold!.PaymentMethod == r.PaymentMethod && hold.PaymentMethod != NoIncremental && r.NewAmount >= hold.Amount)
             {
                 hold.Amount = r.NewAmount;
                 return new GatewayResult(GatewayOutcome.Succeeded, hold.Id, hold.Amount, hold.ExpiresAt, Incremental: true);
             }
 
             var replacement = Authorize(db, r.CustomerId, r.PaymentMethod, r.NewAmount, r.Currency, r.JobId);
-            if (replacement.Succeeded)
+            if (replacement.Succeeded && hold is not null)
             {
                 hold.Status = SimulatedHoldStatus.Canceled;
             }
@@ -95,7 +96,10 @@ public sealed class SimulatedGateway(IDbContextFactory<HustleDb> contexts, TimeP
             var hold = await FindLiveAsync(db, r.HoldId, ct);
             if (hold is null)
             {
-                return GatewayResult.Failure(GatewayOutcome.Failed, "payment_intent_unexpected_state", "Only an uncaptured hold can be voided.");
+                var gone = await db.Set<SimulatedHold>().FirstOrDefaultAsync(h => h.Id == r.HoldId, ct);
+                return gone is { Status: SimulatedHoldStatus.Lapsed or SimulatedHoldStatus.Canceled }
+                    ? new GatewayResult(GatewayOutcome.Succeeded, gone.Id, 0)
+                    : GatewayResult.Failure(GatewayOutcome.Failed, "payment_intent_unexpected_state", "Only an uncaptured hold can be voided.");
             }
 
             hold.Status = SimulatedHoldStatus.Canceled;

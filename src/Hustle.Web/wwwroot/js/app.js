@@ -259,7 +259,11 @@ function toastFor(envelope, jobId) {
     case 'CODE_LOCKED': say('Code entry locked after too many wrong tries', 'error'); break;
     case 'JOB_COMPLETED': say('Job completed', 'success'); break;
     case 'PAYMENT_REQUESTED': say(isCustomer ? `Payment requested for ${t}` : 'Payment requested'); break;
-    case 'PAYMENT_CAPTURED': say(isCustomer ? 'Payment captured' : `Payment captured: you were paid${data.amount ? ` ${money(data.amount, data.currency ?? job?.currency)}` : ''}`, 'success'); break;
+    case 'PAYMENT_CAPTURED': {
+      const paid = data.capturedAmount; // as Job.MarkPaid writes it
+      say(isCustomer ? 'Payment captured' : `Payment captured: you were paid${paid ? ` ${money(paid, data.currency ?? job?.currency)}` : ''}`, 'success');
+      break;
+    }
     case 'PAYMENT_FAILED': say(isCustomer ? 'Payment failed: change your payment method and confirm again' : 'The customer\'s payment failed', 'error'); break;
     case 'JOB_DISPUTED': say(`${t} was disputed`, 'error'); break;
     case 'JOB_CANCELLED': say(`${t} was cancelled`); break;

@@ -29,7 +29,12 @@ function hourlyEstimate(job, minutes) {
   const rounded = Math.ceil(Math.max(0, minutes) / 15) * 15;
   const capMinutes = job.estimatedHours ? Math.round(Number(job.estimatedHours) * 60) : Infinity;
   const billed = Math.min(rounded, capMinutes);
-  return { billed, amount: Math.round((job.hourlyRate ?? 0) * billed / 60) };
+  return { billed, amount: hoursCost(job.hourlyRate, billed) };
+}
+
+/** rate × minutes / 60 in minor units, rounded up, as the server's Job.HoursCost. */
+function hoursCost(hourlyRate, minutes) {
+  return Math.ceil((hourlyRate ?? 0) * minutes / 60);
 }
 
 export function mountJob(main, { jobId }) {
@@ -610,12 +615,12 @@ export function mountJob(main, { jobId }) {
           preview.textContent = '';
           return;
         }
-        const { billed, amount } = hourlyEstimate(job, m);
-        preview.textContent = `You will bill ${minutesText(billed)}: ${money(amount, job.currency)}.`;
+        // Lowered minutes are billed as entered (no 15-minute rounding), as the server does.
+        preview.textContent = `You will bill ${minutesText(m)}: ${money(hoursCost(job.hourlyRate, m), job.currency)}.`;
       };
       minutes.addEventListener('input', update);
       update();
-      form.append(field('Minutes to bill', minutes, { errorFor: 'billableMinutes', hint: `You can bill less than the ${max ? minutesText(max) : 'time'} worked, not more. Billed in 15-minute steps.` }), preview);
+      form.append(field('Minutes to bill', minutes, { errorFor: 'billableMinutes', hint: `You can bill less than the ${max ? minutesText(max) : 'time'} the clock gave, not more.` }), preview);
       form.addEventListener('submit', (e) => {
         e.preventDefault();
         const m = Math.floor(Number(minutes.value));
