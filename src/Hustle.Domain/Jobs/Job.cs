@@ -400,8 +400,8 @@ public sealed class Job
     public void ResolveDisputeByCancelling(Actor operatorActor, string? reason, DateTimeOffset now)
     {
         var row = EnsureResolvable(operatorActor);
-
         PaymentStatus = PaymentStatus.Voided;
+        AuthorizedAmount = null;
         Apply(row, operatorActor, now, reason, new() { ["reason"] = reason, ["paymentStatus"] = "VOIDED" }, EventTypes.JobCancelled, [CustomerId, HustlerId!]);
     }
 

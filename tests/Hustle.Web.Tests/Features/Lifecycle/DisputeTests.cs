@@ -87,8 +87,8 @@ public sealed class DisputeTests : LifecycleTest
         await (await Customer.PostAsync($"/api/jobs/{jobId}/dispute")).Json();
         var before = await App.SnapshotAsync(jobId);
 
-        await (await Customer.PostAsync($"/api/jobs/{jobId}/resolve-cancel")).Problem(403, "forbidden");
-        await (await Hustler.PostAsync($"/api/jobs/{jobId}/resolve-cancel")).Problem(403, "forbidden");
+        await (await Customer.PostAsync($"/api/jobs/{jobId}/resolve-cancel")).Problem(409, "invalid_transition");
+        await (await Hustler.PostAsync($"/api/jobs/{jobId}/resolve-cancel")).Problem(409, "invalid_transition");
         await (await op.PostAsync("/api/jobs/job_does_not_exist/resolve-cancel")).Problem(404, "not_found");
 
         Assert.Equal(before, await App.SnapshotAsync(jobId));
