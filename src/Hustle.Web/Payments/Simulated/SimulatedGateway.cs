@@ -1,3 +1,4 @@
+using System.Data;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -5,6 +6,7 @@ using Hustle.Web.Data;
 using Hustle.Web.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using Npgsql;
 
 namespace Hustle.Web.Payments.Simulated;
 
@@ -158,30 +160,42 @@ public sealed class SimulatedGateway(IDbContextFactory<HustleDb> contexts, TimeP
     private async Task<GatewayResult> RunAsync(string key, string request, Func<HustleDb, Task<GatewayResult>> operation, CancellationToken ct)
     {
         var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(request)));
-        for (var attempt = 0; ; attempt++)
+        for (var attempt = 1; ; attempt++)
         {
             await using var db = await contexts.CreateDbContextAsync(ct);
-            await using var transaction = await db.Database.BeginTransactionAsync(ct);
-            var seen = await db.Set<SimulatedIdempotencyKey>().AsNoTracking().FirstOrDefaultAsync(k => k.Key == key, ct);
-            if (seen is not null)
-            {
-                return seen.RequestHash == hash
-                    ? JsonSerializer.Deserialize<GatewayResult>(seen.Result, Json.Options)!
-                    : GatewayResult.Failure(GatewayOutcome.IdempotencyMismatch, "idempotency_error", "Keys for idempotent requests can only be used with the same parameters they were first used with.");
-            }
-
-            var result = await operation(db);
-            db.Add(new SimulatedIdempotencyKey { Key = key, RequestHash = hash, Result = JsonSerializer.Serialize(result, Json.Options), CreatedAt = clock.GetUtcNow() });
+            // Serializable: two calls that read the same hold and both change it (a capture racing a void) cannot both
+            // commit. Under PostgreSQL's default (read committed) the later one would overwrite the earlier and both
+            // would "succeed"; SQLite's transactions are serializable anyway.
+            await using var transaction = await db.Database.BeginTransactionAsync(IsolationLevel.Serializable, ct);
             try
             {
+                var seen = await db.Set<SimulatedIdempotencyKey>().AsNoTracking().FirstOrDefaultAsync(k => k.Key == key, ct);
+                if (seen is not null)
+                {
+                    return seen.RequestHash == hash
+                        ? JsonSerializer.Deserialize<GatewayResult>(seen.Result, Json.Options)!
+                        : GatewayResult.Failure(GatewayOutcome.IdempotencyMismatch, "idempotency_error", "Keys for idempotent requests can only be used with the same parameters they were first used with.");
+                }
+
+                var result = await operation(db);
+                db.Add(new SimulatedIdempotencyKey { Key = key, RequestHash = hash, Result = JsonSerializer.Serialize(result, Json.Options), CreatedAt = clock.GetUtcNow() });
                 await db.SaveChangesAsync(ct);
                 await transaction.CommitAsync(ct);
                 return result;
             }
-            catch (DbUpdateException) when (attempt == 0)
+            catch (Exception e) when (attempt < MaxAttempts && IsLostRace(e))
             {
-                // Another call with the same key committed first: read its answer.
+                // Another call with the same key, or on the same hold, committed first: start over and see what it did.
             }
         }
     }
+
+    private const int MaxAttempts = 5;
+
+    private static bool IsLostRace(Exception e) =>
+        !ProblemExceptionHandler.IsDatabaseUnavailable(e)
+        && (e is DbUpdateException || HasSqlState(e, PostgresErrorCodes.SerializationFailure) || HasSqlState(e, PostgresErrorCodes.DeadlockDetected));
+
+    private static bool HasSqlState(Exception? e, string state) =>
+        e is not null && (e is PostgresException pg && pg.SqlState == state || HasSqlState(e.InnerException, state));
 }
