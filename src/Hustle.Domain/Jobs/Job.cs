@@ -199,6 +199,7 @@ public sealed class Job
     public Offer MakeOffer(string offerId, Actor hustler, long? proposedAmount, string? message, DateTimeOffset now)
     {
         var row = EnsureAllowed(JobAction.MakeOffer, RoleIn(hustler));
+        EnsureNotPastExpiry(JobAction.MakeOffer, RoleIn(hustler), now);
         if (proposedAmount is not null && PricingType != PricingType.Flat)
         {
             throw new JobRuleException(JobError.Validation("proposedAmount applies to FLAT jobs only; an hourly job's rate changes through a price proposal once scheduled."));
@@ -241,6 +242,7 @@ public sealed class Job
     {
         var offer = PendingOffer(offerId);
         var row = EnsureAllowed(JobAction.AcceptOffer, RoleIn(customer));
+        EnsureNotPastExpiry(JobAction.AcceptOffer, ActorRole.Customer, now);
         if (PricingType == PricingType.Flat && offer.ProposedAmount is { } proposed)
         {
             Amount = proposed;
@@ -575,6 +577,15 @@ public sealed class Job
         _newHistory.Add(new JobHistoryEntry(Id, now, HustlerId!, "CODE_LOCKED", Status, Status, $"{which} code locked after {MaxCodeTries} wrong tries"));
         Emit(EventTypes.CodeLocked, [CustomerId, HustlerId!], new() { ["code"] = which, ["lockedUntil"] = lockEnd });
         return new CodeCheck(CodeCheckOutcome.LockedNow, 0, lockEnd);
+    }
+
+    /// <summary>A job past its expiry takes no offer and no acceptance, even before the sweep has marked it EXPIRED.</summary>
+    private void EnsureNotPastExpiry(JobAction action, ActorRole role, DateTimeOffset now)
+    {
+        if (now >= ExpiresAt)
+        {
+            throw new JobRuleException(JobError.InvalidTransition(Status, action, role) with { Message = $"The job expired at {ExpiresAt:O}." });
+        }
     }
 
     private void SetCodeState(bool isStart, int failures, DateTimeOffset? lockedUntil)

@@ -37,6 +37,9 @@ public class TransitionTableTests
     /// <summary>Long after every job in <see cref="Situations"/> expired, so expiry's time guard never refuses.</summary>
     private static readonly DateTimeOffset Later = PostedAt.AddDays(30);
 
+    /// <summary>Offers and acceptances are attempted before the job's expiry, which refuses them on its own.</summary>
+    private static readonly DateTimeOffset BeforeExpiry = PostedAt.AddHours(1);
+
     public static TheoryData<Situation, Attempt, ActorRole> EveryCombination()
     {
         var data = new TheoryData<Situation, Attempt, ActorRole>();
@@ -239,7 +242,7 @@ public class TransitionTableTests
         switch (attempt)
         {
             case Attempt.MakeOffer:
-                job.MakeOffer("off_new", actor, null, "Pick me", Later);
+                job.MakeOffer("off_new", actor, null, "Pick me", BeforeExpiry);
                 break;
             case Attempt.WithdrawOffer:
                 job.WithdrawOffer(OfferFor(job, actor), actor, Later);
@@ -248,7 +251,7 @@ public class TransitionTableTests
                 job.DeclineOffer(OfferFor(job, actor), actor, "No thanks", Later);
                 break;
             case Attempt.AcceptOffer:
-                job.AcceptOffer(OfferFor(job, actor), actor, 12000, "111111", "222222", Later);
+                job.AcceptOffer(OfferFor(job, actor), actor, 12000, "111111", "222222", BeforeExpiry);
                 break;
             case Attempt.Unassign:
                 job.Unassign(actor, "Plans changed", Later);

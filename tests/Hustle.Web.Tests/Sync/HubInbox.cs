@@ -15,7 +15,7 @@ namespace Hustle.Web.Tests.Sync;
 /// </summary>
 public sealed class HubInbox : IAsyncDisposable
 {
-    public static readonly TimeSpan Patience = TimeSpan.FromSeconds(15);
+    public static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
 
     /// <summary>Jobs posted as sentinels: they reach every device of their poster, and only the asking one cares.</summary>
     private static readonly ConcurrentDictionary<string, bool> SentinelJobs = new();

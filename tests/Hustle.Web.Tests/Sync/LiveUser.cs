@@ -8,7 +8,7 @@ namespace Hustle.Web.Tests.Sync;
 /// <summary>A user connected to the hub over one transport, with a <see cref="FeedFollower"/> applying what arrives.</summary>
 public sealed class LiveUser : IAsyncDisposable
 {
-    public static readonly TimeSpan Patience = TimeSpan.FromSeconds(15);
+    public static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
 
     private readonly Channel<FeedEnvelope> _arrived = Channel.CreateUnbounded<FeedEnvelope>();
 
