@@ -49,8 +49,8 @@ public sealed class JobPayments(IPaymentGateway gateway, IDbContextFactory<Hustl
         RunAsync(jobId, "void", VoidKey(jobId, holdId), amount, holdId, null,
             (g, key) => g.VoidAsync(new HoldRequest(holdId, key), ct), ct);
 
-    public Task<GatewayResult> RefundAsync(Job job, Payment payment, long amount, CancellationToken ct) =>
-        RunAsync(job.Id, "refund", $"job/{job.Id}/refund/{payment.HoldId}/{payment.RefundedAmount}", amount, payment.HoldId, null,
+    public Task<GatewayResult> RefundAsync(string jobId, Payment payment, long amount, CancellationToken ct) =>
+        RunAsync(jobId, "refund", $"job/{jobId}/refund/{payment.HoldId}/{payment.RefundedAmount}", amount, payment.HoldId, null,
             (g, key) => g.RefundAsync(new RefundRequest(payment.HoldId!, amount, key), ct), ct);
 
     /// <summary>The job's payment record, tracked by the caller's context so it saves with the transition.</summary>

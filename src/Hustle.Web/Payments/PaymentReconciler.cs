@@ -56,6 +56,7 @@ public sealed class PaymentReconciler(HustleDb db, JobPayments payments, IPaymen
         var captures = await db.Set<PaymentCall>().AsNoTracking()
             .Where(c => c.Operation == "capture" && c.State == PaymentCallState.Succeeded && c.StartedAt < cutoff)
             .Where(c => db.Jobs.Any(j => j.Id == c.JobId && j.Status != JobStatus.Paid))
+            .Where(c => !db.Set<PaymentCall>().Any(r => r.Operation == "refund" && r.HoldId == c.HoldId && r.State == PaymentCallState.Succeeded))
             .ToListAsync(ct);
         foreach (var call in captures)
         {
@@ -67,6 +68,8 @@ public sealed class PaymentReconciler(HustleDb db, JobPayments payments, IPaymen
 
             var payment = await JobPayments.LoadAsync(db, job.Id, ct);
             job.MarkPaid(Actor.User(job.CustomerId), call.Amount, call.HoldId!, now);
+            payment.HoldId = call.HoldId;
+            payment.AuthorizedAmount = Math.Max(payment.AuthorizedAmount, call.Amount);
             payment.CapturedAmount = call.Amount;
             payment.UpdatedAt = now;
             await jobs.SaveAsync(job, ct);

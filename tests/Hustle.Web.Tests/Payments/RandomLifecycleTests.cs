@@ -37,6 +37,12 @@ public sealed class RandomLifecycleTests(ITestOutputHelper output) : LifecycleTe
             var customer = Codes.Collecting(App, await App.CreateUserAsync("customer", Cards[random.Next(3)]));
             var hourly = random.Next(2) == 0;
             var job = hourly ? await customer.PostHourlyJobAsync(1000 + random.Next(5000), 1m + random.Next(8) / 4m) : await customer.PostFlatJobAsync(1000 + random.Next(9000));
+            if (i % 2 == 0)
+            {
+                // The clock jumps by days in this test; half the jobs live long enough to be accepted, the rest may expire.
+                await (await customer.Client.PatchAsJsonAsync($"/api/jobs/{job.Str("id")}", new { expiresAt = App.Clock.GetUtcNow().AddDays(300) })).Json();
+            }
+
             worlds.Add(new World(job.Str("id"), hourly, customer, [await NewHustlerAsync(), await NewHustlerAsync()]));
         }
 

@@ -1,4 +1,5 @@
 using Hustle.Domain.Jobs;
+using Hustle.Web.Data;
 using Hustle.Web.Infrastructure;
 using Hustle.Web.Jobs;
 using Hustle.Web.Payments;
@@ -10,49 +11,96 @@ namespace Hustle.Web.Features.Lifecycle;
 /// Capturing the hold, for the customer's confirmation and for auto-confirm alike. Both use the same idempotency
 /// key for the same attempt, so racing confirmations capture once; the loser of the commit gets 409.
 /// </summary>
-public sealed class Capture(JobStore jobs, JobPayments payments, TimeProvider clock)
+public sealed class Capture(JobStore jobs, JobPayments payments, IDbContextFactory<HustleDb> contexts, TimeProvider clock)
 {
     public async Task<bool> RunAsync(Job job, Actor actor, CancellationToken ct)
     {
         job.EnsureCanBePaid(actor.Kind == ActorKind.System ? ActorRole.System : job.RoleOf(actor.UserId!));
         var payment = await JobPayments.LoadAsync(jobs.Db, job.Id, ct);
-        await HoldAnewIfNeededAsync(job, payment, ct);
+        var replacedHold = await HoldAnewIfNeededAsync(job, payment, ct);
         var amount = Math.Min(job.FinalAmount ?? payment.AuthorizedAmount, payment.AuthorizedAmount);
         var result = await payments.CaptureAsync(job, payment, amount, ct);
         var now = clock.GetUtcNow();
-        if (!result.Succeeded)
+        if (result.Succeeded)
+        {
+            job.MarkPaid(actor, result.Amount, payment.HoldId!, now);
+            payment.CapturedAmount = result.Amount;
+            payment.UpdatedAt = now;
+        }
+        else
         {
             job.RecordCaptureFailure(actor, result.FailureMessage ?? "The capture failed.", now);
-            await jobs.SaveAsync(job, ct);
-            return false;
         }
 
-        job.MarkPaid(actor, result.Amount, payment.HoldId!, now);
-        payment.CapturedAmount = result.Amount;
-        payment.UpdatedAt = now;
-        await jobs.SaveAsync(job, ct);
-        return true;
+        try
+        {
+            await jobs.SaveAsync(job, ct);
+        }
+        catch (ApiProblem lost) when (lost.Code == "concurrency_conflict")
+        {
+            await AfterLostRaceAsync(job.Id, payment, replacedHold, result);
+            throw;
+        }
+
+        return result.Succeeded;
+    }
+
+    /// <summary>
+    /// The change this capture attempt paid for lost the race. If a racing confirmation with the same key committed
+    /// PAID, it captured the same money: nothing to undo. Otherwise money captured here is refunded (an operator may
+    /// have cancelled the job meanwhile), and a replacement hold taken here (the provider already voided the old one)
+    /// becomes the job's hold, unless the winner moved the record on.
+    /// </summary>
+    private async Task AfterLostRaceAsync(string jobId, Payment attempted, string? replacedHold, GatewayResult result)
+    {
+        await using var db = await contexts.CreateDbContextAsync(CancellationToken.None);
+        var status = await db.Jobs.AsNoTracking().Where(j => j.Id == jobId).Select(j => j.Status).FirstAsync(CancellationToken.None);
+        if (status == JobStatus.Paid)
+        {
+            return;
+        }
+
+        if (result.Succeeded)
+        {
+            await payments.RefundAsync(jobId, attempted, result.Amount, CancellationToken.None);
+            return;
+        }
+
+        var current = await db.Set<Payment>().FirstAsync(p => p.JobId == jobId, CancellationToken.None);
+        if (replacedHold is not null && current.HoldId == replacedHold)
+        {
+            current.HoldId = attempted.HoldId;
+            current.PaymentMethod = attempted.PaymentMethod;
+            current.AuthorizedAmount = attempted.AuthorizedAmount;
+            current.HoldExpiresAt = attempted.HoldExpiresAt;
+            current.UpdatedAt = clock.GetUtcNow();
+            await db.SaveChangesAsync(CancellationToken.None);
+        }
     }
 
     /// <summary>
     /// A hold that cannot be captured is replaced before the capture: after a capture failed, when the customer has
     /// saved another card since (an uncaptured hold cannot change card), and when the hold has lapsed (a dispute or
     /// a long job can outlive it). The amount is held anew on the customer's card (the provider voids the old hold,
-    /// if still open) and that hold is captured. It is saved at once, so later attempts and the reconciler see it.
+    /// if still open) and that hold is captured. The new hold is saved with the job's next change, under its version
+    /// check, so a racing request can never leave the record pointing at a hold it did not capture; if that change
+    /// never commits, the journal has the call and the reconciler voids the orphan.
     /// </summary>
-    private async Task HoldAnewIfNeededAsync(Job job, Payment payment, CancellationToken ct)
+    /// <returns>The id of the hold that was replaced, or null when the hold was kept.</returns>
+    private async Task<string?> HoldAnewIfNeededAsync(Job job, Payment payment, CancellationToken ct)
     {
         var card = await jobs.Db.Users.Where(u => u.Id == job.CustomerId).Select(u => u.PaymentMethod).FirstOrDefaultAsync(ct);
         var lapsed = payment.HoldExpiresAt <= clock.GetUtcNow();
         var cardChangedAfterFailure = job.PaymentStatus == PaymentStatus.CaptureFailed && card != payment.PaymentMethod;
         if (card is null || !(lapsed || cardChangedAfterFailure))
         {
-            return;
+            return null;
         }
 
+        var replaced = payment.HoldId;
         var hold = await payments.ReauthorizeAsync(job, payment, card, $"capture-v{job.CaptureAttempt + 1}/{JobPayments.ShortHash(card)}", ct);
         payments.UseReplacementHold(payment, hold, card);
-        await jobs.Db.SaveChangesAsync(ct);
+        return replaced;
     }
 }
 
