@@ -3,6 +3,7 @@ using Hustle.Web.Features.Accounts;
 using Hustle.Web.Features.Jobs;
 using Hustle.Web.Infrastructure;
 using Hustle.Web.Sync;
+using Hustle.Web.Tools;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -14,6 +15,11 @@ builder.Services.AddHustleSync();
 builder.Services.AddHustleApiDocs();
 
 var app = builder.Build();
+if (args is ["seed-users", ..])
+{
+    await SeedUsers.RunAsync(app, args);
+    return;
+}
 
 app.UseExceptionHandler();
 app.UseStatusCodePages();
