@@ -78,7 +78,8 @@ public static class ServiceSetup
     public static IServiceCollection AddHustleData(this IServiceCollection services, IConfiguration configuration, IWebHostEnvironment environment)
     {
         var connection = configuration.GetConnectionString("Hustle") ?? "Data Source=data/hustle.db";
-        services.AddDbContextFactory<HustleDb>(o => o.UseSqlite(connection));
+        services.AddSingleton<SqliteWriteQueue>();
+        services.AddDbContextFactory<HustleDb>((sp, o) => o.UseSqlite(connection).AddInterceptors(sp.GetRequiredService<SqliteWriteQueue>()));
         return services;
     }
 
