@@ -21,6 +21,7 @@ public sealed record BenchOptions(
     TimeSpan PollInterval,
     TimeSpan IdleWindow,
     int WarmupJobs,
+    string? SqliteSynchronous,
     string? ResultsFile,
     string Label)
 {
@@ -35,6 +36,7 @@ public sealed record BenchOptions(
           --interval I          polling interval in seconds (default 15 for poll, 30 for poll-seed)
           --idle S              seconds to measure the node's CPU with everyone connected and nothing happening (default 10)
           --warmup J            jobs run through their whole life before measuring, to warm the JIT (default 20)
+          --sqlite-synchronous S  the node's Hustle:SqliteSynchronous, FULL (SQLite's default) or NORMAL
           --results FILE        append the result as one JSON line to FILE
           --label TEXT          a note stored with the result
         """;
@@ -79,6 +81,7 @@ public sealed record BenchOptions(
             TimeSpan.FromSeconds(Number("interval", mode == SyncMode.PollSeed ? 30 : 15)),
             TimeSpan.FromSeconds(Number("idle", 10)),
             (int)Number("warmup", 20),
+            values.Remove("sqlite-synchronous", out var synchronous) ? synchronous : null,
             values.Remove("results", out var results) ? results : null,
             Text("label", ""));
         if (values.Count > 0)

@@ -22,10 +22,12 @@ public sealed class Node : IAsyncDisposable
     private readonly string _dll;
     private readonly string _connectionString;
     private readonly StreamWriter _log;
+    private readonly string? _sqliteSynchronous;
     private Process? _process;
 
-    private Node(string webBin, string folder)
+    private Node(string webBin, string folder, string? sqliteSynchronous)
     {
+        _sqliteSynchronous = sqliteSynchronous;
         _folder = folder;
         _dll = Path.Combine(webBin, "Hustle.Web.dll");
         _connectionString = $"Data Source={Path.Combine(folder, "hustle.db")}";
@@ -42,7 +44,7 @@ public sealed class Node : IAsyncDisposable
     public string LogPath => Path.Combine(_folder, "node.log");
 
     /// <summary>Finds the Hustle.Web build of the same configuration as this bench (Release for figures).</summary>
-    public static Node Create(out string configuration)
+    public static Node Create(string? sqliteSynchronous, out string configuration)
     {
         var bin = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd('/'));
         configuration = bin.Parent!.Name;
@@ -59,7 +61,7 @@ public sealed class Node : IAsyncDisposable
 
         var webBin = Path.Combine(root.FullName, "src", "Hustle.Web", "bin", configuration, bin.Name);
         var folder = Directory.CreateTempSubdirectory("hustle-bench-").FullName;
-        return new Node(webBin, folder);
+        return new Node(webBin, folder, sqliteSynchronous);
     }
 
     /// <summary>Runs <c>Hustle.Web seed-users</c> (which also migrates the new database) and reads the tokens it wrote.</summary>
@@ -122,6 +124,7 @@ public sealed class Node : IAsyncDisposable
         "--Hustle:RateLimits:SignInPerMinute=1000000",
         "--Hustle:RateLimits:CodeEntryPerMinute=1000000",
         $"--Hustle:Operators:0={OperatorEmail}",
+        .. _sqliteSynchronous is null ? Array.Empty<string>() : [$"--Hustle:SqliteSynchronous={_sqliteSynchronous}"],
     ];
 
     private Process Start(IEnumerable<string> args)
@@ -179,9 +182,10 @@ public sealed class Node : IAsyncDisposable
             _log.Dispose();
         }
 
-        foreach (var db in Directory.GetFiles(_folder, "hustle.db*"))
+        // The log stays for a look after the run; the database and the tokens go.
+        foreach (var file in Directory.GetFiles(_folder, "hustle.db*").Append(Path.Combine(_folder, "tokens.tsv")))
         {
-            File.Delete(db);
+            File.Delete(file);
         }
     }
 }

@@ -19,7 +19,7 @@ ThreadPool.SetMinThreads(64, 64);
 var loadAtStart = ProcessStats.LoadAverage();
 Console.WriteLine($"hustle-bench: {options.Users} users, {options.Rate}/s for {options.Duration.TotalSeconds} s, {options.ModeName}; {Environment.ProcessorCount} cores, load {loadAtStart}");
 
-await using var node = Node.Create(out var configuration);
+await using var node = Node.Create(options.SqliteSynchronous, out var configuration);
 if (configuration != "Release")
 {
     Console.WriteLine($"warning: a {configuration} build; figures are only comparable from -c Release.");
@@ -126,6 +126,7 @@ var result = new
 {
     options.Label,
     Mode = options.ModeName,
+    SqliteSynchronous = options.SqliteSynchronous ?? "FULL",
     options.Users,
     options.Rate,
     DurationSeconds = options.Duration.TotalSeconds,

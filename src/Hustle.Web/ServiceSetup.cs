@@ -78,8 +78,16 @@ public static class ServiceSetup
     public static IServiceCollection AddHustleData(this IServiceCollection services, IConfiguration configuration, IWebHostEnvironment environment)
     {
         var connection = configuration.GetConnectionString("Hustle") ?? "Data Source=data/hustle.db";
+        var synchronous = configuration["Hustle:SqliteSynchronous"] is { Length: > 0 } mode ? new SqliteSynchronousMode(mode) : null;
         services.AddSingleton<SqliteWriteQueue>();
-        services.AddDbContextFactory<HustleDb>((sp, o) => o.UseSqlite(connection).AddInterceptors(sp.GetRequiredService<SqliteWriteQueue>()));
+        services.AddDbContextFactory<HustleDb>((sp, o) =>
+        {
+            o.UseSqlite(connection).AddInterceptors(sp.GetRequiredService<SqliteWriteQueue>());
+            if (synchronous is not null)
+            {
+                o.AddInterceptors(synchronous);
+            }
+        });
         return services;
     }
 

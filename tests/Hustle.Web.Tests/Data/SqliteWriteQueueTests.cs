@@ -42,3 +42,27 @@ public sealed class SqliteWriteQueueTests(TestApp app) : IClassFixture<TestApp>
         await (await begin).RollbackAsync();
     }
 }
+
+public sealed class NormalSyncApp : TestApp
+{
+    protected override IReadOnlyDictionary<string, string?> Settings => new Dictionary<string, string?> { ["Hustle:SqliteSynchronous"] = "NORMAL" };
+}
+
+/// <summary><c>Hustle:SqliteSynchronous</c> reaches every connection; SQLite's own default stays otherwise.</summary>
+public sealed class SqliteSynchronousModeTests(NormalSyncApp app) : IClassFixture<NormalSyncApp>
+{
+    [Fact]
+    public async Task Every_connection_runs_with_the_configured_synchronous_mode()
+    {
+        await using var db = app.Db();
+        await db.Database.OpenConnectionAsync();
+        await using var command = db.Database.GetDbConnection().CreateCommand();
+        command.CommandText = "PRAGMA synchronous;";
+
+        Assert.Equal(1L, await command.ExecuteScalarAsync());
+    }
+
+    [Fact]
+    public void Only_FULL_and_NORMAL_are_accepted() =>
+        Assert.Throws<ArgumentException>(() => new SqliteSynchronousMode("OFF"));
+}
