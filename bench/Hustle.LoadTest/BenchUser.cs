@@ -82,7 +82,7 @@ public sealed class BenchUser
     }
 
     /// <summary>Connects to <c>/hubs/sync</c> over exactly one transport, then catches up as every client does on connect.</summary>
-    public async Task ConnectAsync(HttpTransportType transport, HttpMessageInvoker shared)
+    public async Task ConnectAsync(HttpTransportType transport, HttpMessageInvoker hub)
     {
         var token = Account.Token;
         Connection = new HubConnectionBuilder()
@@ -90,7 +90,7 @@ public sealed class BenchUser
             {
                 o.Transports = transport;
                 o.AccessTokenProvider = () => Task.FromResult<string?>(token);
-                o.HttpMessageHandlerFactory = _ => new SharedHandler(shared);
+                o.HttpMessageHandlerFactory = _ => new SharedHandler(hub);
                 if (transport == HttpTransportType.WebSockets)
                 {
                     o.SkipNegotiation = true;
@@ -98,7 +98,7 @@ public sealed class BenchUser
                     {
                         var socket = new ClientWebSocket();
                         socket.Options.SetRequestHeader("Authorization", $"Bearer {token}");
-                        await socket.ConnectAsync(context.Uri, shared, ct);
+                        await socket.ConnectAsync(context.Uri, hub, ct);
                         return socket;
                     };
                 }

@@ -43,6 +43,12 @@ public sealed class Node : IAsyncDisposable
 
     public string LogPath => Path.Combine(_folder, "node.log");
 
+    /// <summary>The node's CPU time and memory now; a node that died says so, with its log.</summary>
+    public ProcessStats Stats() => _process is { HasExited: false }
+        ? ProcessStats.Read(_process.Id)
+        : throw new InvalidOperationException($"The node is not running; see {LogPath}.");
+
+
     /// <summary>Finds the Hustle.Web build of the same configuration as this bench (Release for figures).</summary>
     public static Node Create(string? sqliteSynchronous, out string configuration)
     {

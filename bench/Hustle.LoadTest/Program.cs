@@ -25,10 +25,14 @@ if (configuration != "Release")
     Console.WriteLine($"warning: a {configuration} build; figures are only comparable from -c Release.");
 }
 
-// One handler for every request and socket of every simulated user: thousands of connection pools would spend the
-// load generator's memory and CPU, which share the machine with the node.
-using var shared = new SocketsHttpHandler { PooledConnectionLifetime = Timeout.InfiniteTimeSpan, ConnectTimeout = TimeSpan.FromSeconds(30) };
-using var invoker = new HttpMessageInvoker(shared, disposeHandler: false);
+// Two handlers shared by every simulated user: thousands of connection pools would spend the load generator's memory
+// and CPU, which share the machine with the node. Hub connections each keep their own socket (WebSockets, SSE, long
+// polling); REST calls share at most 256 connections, so an overloaded node sees requests queue in the generator (the
+// wait counts in every latency measured from the request being sent) rather than thousands of sockets and waiting
+// SQLite connections that ran the node out of its 20 000 open files (docs/BENCHMARKS.md).
+using var hubHandler = new SocketsHttpHandler { PooledConnectionLifetime = Timeout.InfiniteTimeSpan, ConnectTimeout = TimeSpan.FromSeconds(30) };
+using var invoker = new HttpMessageInvoker(hubHandler, disposeHandler: false);
+using var shared = new SocketsHttpHandler { PooledConnectionLifetime = Timeout.InfiniteTimeSpan, MaxConnectionsPerServer = 256 };
 using var plain = new HttpClient(shared, disposeHandler: false);
 
 var clock = Stopwatch.StartNew();
@@ -46,7 +50,7 @@ await driver.WarmUpAsync(options.WarmupJobs);
 
 Task<OpsMetrics> Metrics(bool collect = false) => OpsMetrics.ReadAsync(plain, node.BaseAddress, operatorToken, collect);
 var metricsBeforeClients = await Metrics(collect: true);
-var beforeClients = ProcessStats.Read(node.Pid);
+var beforeClients = node.Stats();
 
 using var stopPolling = new CancellationTokenSource();
 var pollers = new List<Task>();
@@ -67,20 +71,20 @@ else
 var connectSeconds = clock.Elapsed.TotalSeconds;
 await Task.Delay(TimeSpan.FromSeconds(3));
 var metricsAfterClients = await Metrics(collect: true);
-var afterClients = ProcessStats.Read(node.Pid);
+var afterClients = node.Stats();
 Console.WriteLine($"{users.Count} clients started in {connectSeconds:F1} s; node RSS {beforeClients.RssBytes >> 20} → {afterClients.RssBytes >> 20} MiB");
 
 await Task.Delay(options.IdleWindow);
-var afterIdle = ProcessStats.Read(node.Pid);
+var afterIdle = node.Stats();
 var idleCores = afterIdle.CoresSince(afterClients);
 
-var beforeDrive = ProcessStats.Read(node.Pid);
+var beforeDrive = node.Stats();
 var clientBefore = ProcessStats.Read(Environment.ProcessId);
 var metricsBeforeDrive = await Metrics();
 clock.Restart();
 await driver.RunAsync(options.Rate, options.Duration);
 var driveSeconds = clock.Elapsed.TotalSeconds;
-var afterDrive = ProcessStats.Read(node.Pid);
+var afterDrive = node.Stats();
 var clientAfter = ProcessStats.Read(Environment.ProcessId);
 var metricsAfterDrive = await Metrics();
 var loadAtEnd = ProcessStats.LoadAverage();
