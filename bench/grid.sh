@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The runs behind docs/BENCHMARKS.md: every (users, rate) pair twice in a row, push over WebSockets, then the polling
 # baselines. Results go to bench/results/$STAMP.jsonl, one JSON line per run, with the load average at start and end.
-# Usage: bench/grid.sh [duration-seconds] [extra bench options...]
+# Usage: bench/grid.sh [duration-seconds] [extra bench options...]   (the document's figures: bench/grid.sh 20 --idle 5)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 duration=${1:-30}

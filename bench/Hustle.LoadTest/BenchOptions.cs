@@ -21,6 +21,7 @@ public sealed record BenchOptions(
     TimeSpan PollInterval,
     TimeSpan IdleWindow,
     int WarmupJobs,
+    int MaxInFlight,
     string? SqliteSynchronous,
     string? ResultsFile,
     string Label)
@@ -36,6 +37,7 @@ public sealed record BenchOptions(
           --interval I          polling interval in seconds (default 15 for poll, 30 for poll-seed)
           --idle S              seconds to measure the node's CPU with everyone connected and nothing happening (default 10)
           --warmup J            jobs run through their whole life before measuring, to warm the JIT (default 20)
+          --max-in-flight M     transitions awaiting answers beyond which ticks are skipped and counted: the node is behind (default 1000)
           --sqlite-synchronous S  the node's Hustle:SqliteSynchronous, FULL (SQLite's default) or NORMAL
           --results FILE        append the result as one JSON line to FILE
           --label TEXT          a note stored with the result
@@ -81,6 +83,7 @@ public sealed record BenchOptions(
             TimeSpan.FromSeconds(Number("interval", mode == SyncMode.PollSeed ? 30 : 15)),
             TimeSpan.FromSeconds(Number("idle", 10)),
             (int)Number("warmup", 20),
+            (int)Number("max-in-flight", 1000),
             values.Remove("sqlite-synchronous", out var synchronous) ? synchronous : null,
             values.Remove("results", out var results) ? results : null,
             Text("label", ""));

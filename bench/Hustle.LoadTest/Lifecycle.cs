@@ -46,7 +46,7 @@ public sealed class JobRun(Pair pair)
 /// sent without waiting; a job whose last step answered is ready for its next one; when none is ready a new job is
 /// posted by the next pair in turn. Each step's events are attributed by (job, type) to the transition that made them.
 /// </summary>
-public sealed class LifecycleDriver(IReadOnlyList<Pair> pairs)
+public sealed class LifecycleDriver(IReadOnlyList<Pair> pairs, int maxInFlight)
 {
     /// <summary>Event types each step writes to the feed (a flat job's completion also requests payment at once).</summary>
     public static readonly IReadOnlyDictionary<string, Step> StepOfEvent = new Dictionary<string, Step>(StringComparer.Ordinal)
@@ -59,9 +59,6 @@ public sealed class LifecycleDriver(IReadOnlyList<Pair> pairs)
         ["PAYMENT_REQUESTED"] = Step.Complete,
         ["PAYMENT_CAPTURED"] = Step.Confirm,
     };
-
-    /// <summary>More transitions than this waiting for an answer means the node is not keeping up: the tick is skipped and counted.</summary>
-    private const int MaxInFlight = 4000;
 
     private readonly ConcurrentQueue<JobRun> _ready = new();
     private readonly ConcurrentDictionary<string, int> _failures = new(StringComparer.Ordinal);
@@ -118,7 +115,7 @@ public sealed class LifecycleDriver(IReadOnlyList<Pair> pairs)
 
             for (var i = 0; i < due; i++)
             {
-                if (Volatile.Read(ref _inFlight) >= MaxInFlight)
+                if (Volatile.Read(ref _inFlight) >= maxInFlight)
                 {
                     Skipped++;
                     continue;

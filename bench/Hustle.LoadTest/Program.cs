@@ -45,7 +45,7 @@ Console.WriteLine($"node pid {node.Pid} on {node.BaseAddress} ({configuration});
 var users = accounts.Select(a => new BenchUser(a, shared, node.BaseAddress)).ToList();
 var pairs = users.Chunk(2).Select(p => new Pair(p[0], p[1])).ToList();
 (await users[0].Http.GetAsync("/api/me")).EnsureSuccessStatusCode();
-var driver = new LifecycleDriver(pairs);
+var driver = new LifecycleDriver(pairs, options.MaxInFlight);
 await driver.WarmUpAsync(options.WarmupJobs);
 
 Task<OpsMetrics> Metrics(bool collect = false) => OpsMetrics.ReadAsync(plain, node.BaseAddress, operatorToken, collect);
