@@ -61,6 +61,19 @@ public static class ServiceSetup
                 });
             };
             var limits = configuration.GetSection("Hustle:RateLimits");
+            // State changes wait here, before they open a database connection: a node that falls behind then holds a
+            // bounded number of SQLite connections (three open files each) rather than one per waiting request, which
+            // ran a node out of files at 10 000 users (docs/BENCHMARKS.md), and it answers 429 once the queue is full.
+            var writes = new ConcurrencyLimiterOptions
+            {
+                PermitLimit = limits.GetValue("ConcurrentWrites", 64),
+                QueueLimit = limits.GetValue("WriteQueue", 2000),
+                QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
+            };
+            o.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(http =>
+                http.Request.Path.StartsWithSegments("/api") && !HttpMethods.IsGet(http.Request.Method) && !HttpMethods.IsHead(http.Request.Method)
+                    ? RateLimitPartition.GetConcurrencyLimiter("writes", _ => writes)
+                    : RateLimitPartition.GetNoLimiter("others"));
             o.AddPolicy(AccountsApi.SignInPolicy, http => RateLimitPartition.GetFixedWindowLimiter(
                 http.Connection.RemoteIpAddress?.ToString() ?? "local",
                 _ => new FixedWindowRateLimiterOptions { PermitLimit = limits.GetValue("SignInPerMinute", 20), Window = TimeSpan.FromMinutes(1) }));
