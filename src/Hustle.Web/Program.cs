@@ -5,6 +5,7 @@ using Hustle.Web.Features.Messaging;
 using Hustle.Web.Infrastructure;
 using Hustle.Web.Payments.Stripe;
 using Hustle.Web.Sync;
+using Hustle.Web.Tools;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -16,6 +17,11 @@ builder.Services.AddHustleSync(builder.Configuration);
 builder.Services.AddHustleApiDocs();
 
 var app = builder.Build();
+if (args is ["seed-users", ..])
+{
+    await SeedUsers.RunAsync(app, args);
+    return;
+}
 
 app.UseExceptionHandler();
 app.UseStatusCodePages();

@@ -67,6 +67,19 @@ public static class ServiceSetup
                 });
             };
             var limits = configuration.GetSection("Hustle:RateLimits");
+            // State changes wait here, before they open a database connection: a node that falls behind then holds a
+            // bounded number of SQLite connections (three open files each) rather than one per waiting request, which
+            // ran a node out of files at 10 000 users (docs/BENCHMARKS.md), and it answers 429 once the queue is full.
+            var writes = new ConcurrencyLimiterOptions
+            {
+                PermitLimit = limits.GetValue("ConcurrentWrites", 64),
+                QueueLimit = limits.GetValue("WriteQueue", 2000),
+                QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
+            };
+            o.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(http =>
+                http.Request.Path.StartsWithSegments("/api") && !HttpMethods.IsGet(http.Request.Method) && !HttpMethods.IsHead(http.Request.Method)
+                    ? RateLimitPartition.GetConcurrencyLimiter("writes", _ => writes)
+                    : RateLimitPartition.GetNoLimiter("others"));
             o.AddPolicy(AccountsApi.SignInPolicy, http => RateLimitPartition.GetFixedWindowLimiter(
                 http.Connection.RemoteIpAddress?.ToString() ?? "local",
                 _ => new FixedWindowRateLimiterOptions { PermitLimit = limits.GetValue("SignInPerMinute", 20), Window = TimeSpan.FromMinutes(1) }));
@@ -96,7 +109,16 @@ public static class ServiceSetup
         var connection = configuration.GetConnectionString("Hustle");
         if (string.IsNullOrEmpty(provider) || provider.Equals("Sqlite", StringComparison.OrdinalIgnoreCase))
         {
-            return services.AddHustleContext<SqliteHustleDb>(o => o.UseSqlite(connection ?? "Data Source=data/hustle.db"));
+            var synchronous = configuration["Hustle:SqliteSynchronous"] is { Length: > 0 } mode ? new SqliteSynchronousMode(mode) : null;
+            services.AddSingleton<SqliteWriteQueue>();
+            return services.AddHustleContext<SqliteHustleDb>((sp, o) =>
+            {
+                o.UseSqlite(connection ?? "Data Source=data/hustle.db").AddInterceptors(sp.GetRequiredService<SqliteWriteQueue>());
+                if (synchronous is not null)
+                {
+                    o.AddInterceptors(synchronous);
+                }
+            });
         }
 
         if (provider.Equals("PostgreSQL", StringComparison.OrdinalIgnoreCase) || provider.Equals("Postgres", StringComparison.OrdinalIgnoreCase))
@@ -106,13 +128,13 @@ public static class ServiceSetup
                 throw new InvalidOperationException("Hustle:Database:Provider is PostgreSQL but ConnectionStrings:Hustle is empty: give an Npgsql connection string (Host=...;Database=...;Username=...).");
             }
 
-            return services.AddHustleContext<PostgresHustleDb>(o => o.UseNpgsql(connection));
+            return services.AddHustleContext<PostgresHustleDb>((_, o) => o.UseNpgsql(connection));
         }
 
         throw new InvalidOperationException($"Hustle:Database:Provider '{provider}' is not known: use Sqlite or PostgreSQL.");
     }
 
-    private static IServiceCollection AddHustleContext<TContext>(this IServiceCollection services, Action<DbContextOptionsBuilder> configure)
+    private static IServiceCollection AddHustleContext<TContext>(this IServiceCollection services, Action<IServiceProvider, DbContextOptionsBuilder> configure)
         where TContext : HustleDb
     {
         // AddDbContextFactory also registers TContext itself as scoped, created by the factory.

@@ -14,8 +14,24 @@ public static class FeedApi
     {
         app.MapGet("/api/feed", Read).WithTags("Sync").RequireAuthorization();
         app.MapHub<SyncHub>("/hubs/sync", o => o.CloseOnAuthenticationExpiration = true);
-        app.MapGet("/api/ops/metrics", (SyncMetrics metrics) => metrics.Snapshot()).WithTags("Operations").RequireAuthorization(Features.Jobs.JobsApi.OperatorPolicy);
+        app.MapGet("/api/ops/metrics", Metrics).WithTags("Operations").RequireAuthorization(Features.Jobs.JobsApi.OperatorPolicy);
         return app;
+    }
+
+    /// <summary>
+    /// This node's sync and runtime figures. <c>?collect=true</c> runs a full garbage collection first, so that the GC
+    /// heap counts only live objects (the load benchmark's memory per connection); it pauses the node, so only on demand.
+    /// </summary>
+    public static SyncMetricsSnapshot Metrics(bool? collect, SyncMetrics metrics)
+    {
+        if (collect == true)
+        {
+            GC.Collect();
+            GC.WaitForPendingFinalizers();
+            GC.Collect();
+        }
+
+        return metrics.Snapshot();
     }
 
     /// <summary>

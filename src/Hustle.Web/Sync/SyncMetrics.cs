@@ -66,7 +66,7 @@ public sealed class SyncMetrics
         _byTransport.AddOrUpdate(transport, 0, (_, n) => n - 1);
     }
 
-    /// <summary>This node's numbers since start; latency percentiles over the last 4096 pushes.</summary>
+    /// <summary>This node's numbers since start; latency percentiles over the last 4096 pushes; the runtime's memory, GC and CPU.</summary>
     public SyncMetricsSnapshot Snapshot()
     {
         var sent = Interlocked.Read(ref _pushesSentTotal);
@@ -77,10 +77,40 @@ public sealed class SyncMetrics
             Interlocked.Read(ref _eventsWrittenTotal),
             sent,
             Interlocked.Read(ref _pushesFailedTotal),
-            new LatencySummary(window.Length, At(0.5), At(0.95), At(0.99), window.Length == 0 ? 0 : window[^1]));
+            new LatencySummary(window.Length, At(0.5), At(0.95), At(0.99), window.Length == 0 ? 0 : window[^1]),
+            RuntimeSnapshot.Now());
     }
+}
+
+/// <summary>
+/// The process as the .NET runtime sees it, for capacity figures (the load benchmark reads memory per connection and
+/// GC cost from here): bytes, collection counts since start, and CPU and GC pause time since start in milliseconds.
+/// </summary>
+public sealed record RuntimeSnapshot(
+    long WorkingSetBytes,
+    long GcHeapBytes,
+    long GcCommittedBytes,
+    long GcAllocatedBytes,
+    int Gen0Collections,
+    int Gen1Collections,
+    int Gen2Collections,
+    double GcPauseMs,
+    double CpuMs,
+    int ThreadPoolThreads)
+{
+    public static RuntimeSnapshot Now() => new(
+        Environment.WorkingSet,
+        GC.GetTotalMemory(forceFullCollection: false),
+        GC.GetGCMemoryInfo().TotalCommittedBytes,
+        GC.GetTotalAllocatedBytes(),
+        GC.CollectionCount(0),
+        GC.CollectionCount(1),
+        GC.CollectionCount(2),
+        GC.GetTotalPauseDuration().TotalMilliseconds,
+        Environment.CpuUsage.TotalTime.TotalMilliseconds,
+        ThreadPool.ThreadCount);
 }
 
 public sealed record LatencySummary(int Samples, double P50Ms, double P95Ms, double P99Ms, double MaxMs);
 
-public sealed record SyncMetricsSnapshot(IReadOnlyDictionary<string, long> ConnectionsByTransport, long EventsWritten, long PushesSent, long PushesFailed, LatencySummary PushLatency);
+public sealed record SyncMetricsSnapshot(IReadOnlyDictionary<string, long> ConnectionsByTransport, long EventsWritten, long PushesSent, long PushesFailed, LatencySummary PushLatency, RuntimeSnapshot Runtime);

@@ -1,0 +1,197 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Json;
+using System.Net.Sockets;
+using System.Text.Json;
+
+namespace Hustle.LoadTest;
+
+/// <summary>A seeded load-test account and the bearer token the seed command made for it.</summary>
+public sealed record SeededUser(string Id, string Email, string Token);
+
+/// <summary>
+/// A Hustle node of its own: the Release build of <c>src/Hustle.Web</c> on a free loopback port and a fresh SQLite
+/// file, started as a child process (so its PID is the server's, for CPU and memory) and stopped by that PID.
+/// </summary>
+public sealed class Node : IAsyncDisposable
+{
+    public const string OperatorEmail = "bench-operator@load.hustle.test";
+    public const string Password = "Load-test-1";
+
+    private readonly string _folder;
+    private readonly string _dll;
+    private readonly string _connectionString;
+    private readonly StreamWriter _log;
+    private readonly string? _sqliteSynchronous;
+    private Process? _process;
+
+    private Node(string webBin, string folder, string? sqliteSynchronous)
+    {
+        _sqliteSynchronous = sqliteSynchronous;
+        _folder = folder;
+        _dll = Path.Combine(webBin, "Hustle.Web.dll");
+        _connectionString = $"Data Source={Path.Combine(folder, "hustle.db")}";
+        _log = new StreamWriter(Path.Combine(folder, "node.log")) { AutoFlush = true };
+        Port = FreePort();
+    }
+
+    public int Port { get; }
+
+    public Uri BaseAddress => new($"http://127.0.0.1:{Port}");
+
+    public int Pid => _process?.Id ?? throw new InvalidOperationException("The node is not running.");
+
+    public string LogPath => Path.Combine(_folder, "node.log");
+
+    /// <summary>The node's CPU time and memory now; a node that died says so, with its log.</summary>
+    public ProcessStats Stats() => _process is { HasExited: false }
+        ? ProcessStats.Read(_process.Id)
+        : throw new InvalidOperationException($"The node is not running; see {LogPath}.");
+
+
+    /// <summary>Finds the Hustle.Web build of the same configuration as this bench (Release for figures).</summary>
+    public static Node Create(string? sqliteSynchronous, out string configuration)
+    {
+        var bin = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd('/'));
+        configuration = bin.Parent!.Name;
+        var root = bin;
+        while (root is not null && !File.Exists(Path.Combine(root.FullName, "Hustle.slnx")))
+        {
+            root = root.Parent;
+        }
+
+        if (root is null)
+        {
+            throw new InvalidOperationException("Run the bench from the repository (Hustle.slnx not found above the build folder).");
+        }
+
+        var webBin = Path.Combine(root.FullName, "src", "Hustle.Web", "bin", configuration, bin.Name);
+        var folder = Directory.CreateTempSubdirectory("hustle-bench-").FullName;
+        return new Node(webBin, folder, sqliteSynchronous);
+    }
+
+    /// <summary>Runs <c>Hustle.Web seed-users</c> (which also migrates the new database) and reads the tokens it wrote.</summary>
+    public async Task<IReadOnlyList<SeededUser>> SeedAsync(int count)
+    {
+        var tokens = Path.Combine(_folder, "tokens.tsv");
+        using var seed = Start(["seed-users", "--count", count.ToString(System.Globalization.CultureInfo.InvariantCulture), "--prefix", "load", "--password", Password, "--tokens", tokens, .. Settings()]);
+        await seed.WaitForExitAsync();
+        if (seed.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"seed-users failed ({seed.ExitCode}); see {LogPath}.");
+        }
+
+        return [.. (await File.ReadAllLinesAsync(tokens)).Select(line => line.Split('\t')).Select(f => new SeededUser(f[0], f[1], f[2]))];
+    }
+
+    public async Task StartAsync(HttpClient http)
+    {
+        _process = Start([$"--Urls={BaseAddress}", .. Settings()]);
+        var deadline = Stopwatch.StartNew();
+        while (true)
+        {
+            if (_process.HasExited)
+            {
+                throw new InvalidOperationException($"The node exited with {_process.ExitCode}; see {LogPath}.");
+            }
+
+            try
+            {
+                if ((await http.GetAsync(new Uri(BaseAddress, "/health"))).StatusCode == HttpStatusCode.OK)
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException) when (deadline.Elapsed < TimeSpan.FromSeconds(60))
+            {
+            }
+
+            await Task.Delay(200);
+        }
+    }
+
+    /// <summary>The operator's token, for <c>/api/ops/metrics</c>: registered and signed in through the API like anyone.</summary>
+    public async Task<string> SignInOperatorAsync(HttpClient http)
+    {
+        var account = new { email = OperatorEmail, password = Password };
+        (await http.PostAsJsonAsync(new Uri(BaseAddress, "/api/auth/register"), account)).EnsureSuccessStatusCode();
+        var login = await http.PostAsJsonAsync(new Uri(BaseAddress, "/api/auth/login"), account);
+        login.EnsureSuccessStatusCode();
+        return (await login.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("accessToken").GetString()!;
+    }
+
+    /// <summary>
+    /// Configuration every run uses. Sign-in and code-entry rate limits are per client address and per user: lifted,
+    /// because every simulated user shares 127.0.0.1 and one hustler enters hundreds of codes a minute.
+    /// </summary>
+    private string[] Settings() =>
+    [
+        $"--ConnectionStrings:Hustle={_connectionString}",
+        "--Hustle:RateLimits:SignInPerMinute=1000000",
+        "--Hustle:RateLimits:CodeEntryPerMinute=1000000",
+        $"--Hustle:Operators:0={OperatorEmail}",
+        .. _sqliteSynchronous is null ? Array.Empty<string>() : [$"--Hustle:SqliteSynchronous={_sqliteSynchronous}"],
+    ];
+
+    private Process Start(IEnumerable<string> args)
+    {
+        var info = new ProcessStartInfo("dotnet")
+        {
+            WorkingDirectory = Path.GetDirectoryName(_dll)!,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        info.ArgumentList.Add(_dll);
+        foreach (var arg in args)
+        {
+            info.ArgumentList.Add(arg);
+        }
+
+        var process = Process.Start(info) ?? throw new InvalidOperationException("Could not start dotnet.");
+        process.OutputDataReceived += (_, e) => Log(e.Data);
+        process.ErrorDataReceived += (_, e) => Log(e.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return process;
+    }
+
+    private void Log(string? line)
+    {
+        if (line is not null)
+        {
+            lock (_log)
+            {
+                _log.WriteLine(line);
+            }
+        }
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_process is { HasExited: false })
+        {
+            _process.Kill();
+            await _process.WaitForExitAsync();
+        }
+
+        _process?.Dispose();
+        lock (_log)
+        {
+            _log.Dispose();
+        }
+
+        // The log stays for a look after the run; the database and the tokens go.
+        foreach (var file in Directory.GetFiles(_folder, "hustle.db*").Append(Path.Combine(_folder, "tokens.tsv")))
+        {
+            File.Delete(file);
+        }
+    }
+}
