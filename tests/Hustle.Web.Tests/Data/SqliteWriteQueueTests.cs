@@ -1,11 +1,15 @@
 using Hustle.Web.Data;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Hustle.Web.Tests.Data;
 
+/// <summary>An app on SQLite whatever <c>HUSTLE_TEST_PROVIDER</c> says: these tests are about SQLite itself.</summary>
+public class SqliteApp() : TestApp(TestDatabase.CreateSqlite(), new FakeTimeProvider(Start), ownsDatabase: true);
+
 /// <summary>SQLite writers of one node take turns asynchronously instead of sleeping on a busy database.</summary>
-public sealed class SqliteWriteQueueTests(TestApp app) : IClassFixture<TestApp>
+public sealed class SqliteWriteQueueTests(SqliteApp app) : IClassFixture<SqliteApp>
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(5);
 
@@ -19,7 +23,6 @@ public sealed class SqliteWriteQueueTests(TestApp app) : IClassFixture<TestApp>
         var holding = await first.Database.BeginTransactionAsync();
 
         var waiting = second.Database.BeginTransactionAsync();
-        await Task.Delay(300);
         Assert.False(waiting.IsCompleted);
 
         await holding.CommitAsync();
@@ -43,7 +46,7 @@ public sealed class SqliteWriteQueueTests(TestApp app) : IClassFixture<TestApp>
     }
 }
 
-public sealed class NormalSyncApp : TestApp
+public sealed class NormalSyncApp : SqliteApp
 {
     protected override IReadOnlyDictionary<string, string?> Settings => new Dictionary<string, string?> { ["Hustle:SqliteSynchronous"] = "NORMAL" };
 }

@@ -186,11 +186,15 @@ public sealed class SimulatedGateway(IDbContextFactory<HustleDb> contexts, TimeP
             catch (Exception e) when (attempt < MaxAttempts && IsLostRace(e))
             {
                 // Another call with the same key, or on the same hold, committed first: start over and see what it did.
+                // Twenty racing accepts on PostgreSQL lose many rounds of serializable conflicts; a short random
+                // pause spreads the retries out.
             }
+
+            await Task.Delay(Random.Shared.Next(1, 4 * attempt), ct);
         }
     }
 
-    private const int MaxAttempts = 5;
+    private const int MaxAttempts = 40;
 
     private static bool IsLostRace(Exception e) =>
         !ProblemExceptionHandler.IsDatabaseUnavailable(e)
