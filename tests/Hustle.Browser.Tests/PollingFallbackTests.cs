@@ -54,7 +54,9 @@ public sealed class PollingFallbackTests(BrowserSite site, ITestOutputHelper out
         await Expect(hustler.By("payment-paid")).ToContainTextAsync("Paid $80.00");
 
         await Expect(hustler.Connection).ToHaveAttributeAsync("data-state", "offline-polling");
-        Assert.True(feedPolls >= 3, $"expected the hustler's page to poll the feed, saw {feedPolls} feed requests");
+        // SCHEDULED and PAID were the customer's doing: with no hub, each reached the hustler's page by a feed poll (the
+        // codes the hustler entered answered with the job itself).
+        Assert.True(feedPolls >= 2, $"expected the hustler's page to poll the feed, saw {feedPolls} feed requests");
         await hustler.ExpectNoReloadAsync();
     }
 
