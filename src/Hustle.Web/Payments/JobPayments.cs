@@ -109,9 +109,10 @@ public sealed class JobPayments(IPaymentGateway gateway, IDbContextFactory<Hustl
             // Same hold: a racer with the same key won, or an incremental authorization grew it; record what it holds.
             if (hold.Amount > payment.AuthorizedAmount)
             {
-                payment.AuthorizedAmount = hold.Amount;
-                payment.UpdatedAt = clock.GetUtcNow();
-                await db.SaveChangesAsync(CancellationToken.None);
+                var now = clock.GetUtcNow();
+                await db.Set<Payment>()
+                    .Where(p => p.JobId == jobId && p.HoldId == hold.HoldId && p.AuthorizedAmount < hold.Amount)
+                    .ExecuteUpdateAsync(u => u.SetProperty(p => p.AuthorizedAmount, hold.Amount).SetProperty(p => p.UpdatedAt, now), CancellationToken.None);
             }
 
             return;
@@ -121,11 +122,15 @@ public sealed class JobPayments(IPaymentGateway gateway, IDbContextFactory<Hustl
             && await db.Set<PaymentCall>().AnyAsync(c => c.JobId == jobId && c.HoldId == hold.HoldId && c.ReplacedHoldId == current && c.State == PaymentCallState.Succeeded, ct))
         {
             log.LogWarning("Job {JobId} keeps hold {HoldId}: it replaced hold {Current}, which the provider voided.", jobId, hold.HoldId, current);
-            payment.HoldId = hold.HoldId;
-            payment.AuthorizedAmount = Math.Max(payment.AuthorizedAmount, hold.Amount);
-            payment.HoldExpiresAt = hold.HoldExpiresAt ?? payment.HoldExpiresAt;
-            payment.UpdatedAt = clock.GetUtcNow();
-            await db.SaveChangesAsync(CancellationToken.None);
+            // One conditional update: if a committed change moved the record on meanwhile, it is left as it is.
+            var now = clock.GetUtcNow();
+            await db.Set<Payment>()
+                .Where(p => p.JobId == jobId && p.HoldId == current)
+                .ExecuteUpdateAsync(u => u
+                    .SetProperty(p => p.HoldId, hold.HoldId)
+                    .SetProperty(p => p.AuthorizedAmount, Math.Max(payment.AuthorizedAmount, hold.Amount))
+                    .SetProperty(p => p.HoldExpiresAt, hold.HoldExpiresAt ?? payment.HoldExpiresAt)
+                    .SetProperty(p => p.UpdatedAt, now), CancellationToken.None);
             return;
         }
 

@@ -66,15 +66,18 @@ public sealed class Capture(JobStore jobs, JobPayments payments, IDbContextFacto
             return;
         }
 
-        var current = await db.Set<Payment>().FirstAsync(p => p.JobId == jobId, CancellationToken.None);
-        if (replacedHold is not null && current.HoldId == replacedHold)
+        if (replacedHold is not null)
         {
-            current.HoldId = attempted.HoldId;
-            current.PaymentMethod = attempted.PaymentMethod;
-            current.AuthorizedAmount = attempted.AuthorizedAmount;
-            current.HoldExpiresAt = attempted.HoldExpiresAt;
-            current.UpdatedAt = clock.GetUtcNow();
-            await db.SaveChangesAsync(CancellationToken.None);
+            // One conditional update: only while the record still names the hold this attempt replaced.
+            var now = clock.GetUtcNow();
+            await db.Set<Payment>()
+                .Where(p => p.JobId == jobId && p.HoldId == replacedHold)
+                .ExecuteUpdateAsync(u => u
+                    .SetProperty(p => p.HoldId, attempted.HoldId)
+                    .SetProperty(p => p.PaymentMethod, attempted.PaymentMethod)
+                    .SetProperty(p => p.AuthorizedAmount, attempted.AuthorizedAmount)
+                    .SetProperty(p => p.HoldExpiresAt, attempted.HoldExpiresAt)
+                    .SetProperty(p => p.UpdatedAt, now), CancellationToken.None);
         }
     }
 
