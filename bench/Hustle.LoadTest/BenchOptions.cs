@@ -23,6 +23,9 @@ public sealed record BenchOptions(
     int WarmupJobs,
     int MaxInFlight,
     string? SqliteSynchronous,
+    bool Postgres,
+    string? PostgresConnection,
+    string? PostgresSynchronousCommit,
     string? ResultsFile,
     string Label)
 {
@@ -36,9 +39,14 @@ public sealed record BenchOptions(
           --mode M              push | poll (GET /api/feed every --interval s) | poll-seed (GET /api/jobs/mine every --interval s)
           --interval I          polling interval in seconds (default 15 for poll, 30 for poll-seed)
           --idle S              seconds to measure the node's CPU with everyone connected and nothing happening (default 10)
-          --warmup J            jobs run through their whole life before measuring, to warm the JIT (default 20)
+          --warmup J            jobs run through their whole life (16 at once) before measuring, to warm the JIT (default 200);
+                                then the bench waits until the node's JIT has settled (under 20 methods compiled in a second)
           --max-in-flight M     transitions awaiting answers beyond which ticks are skipped and counted: the node is behind (default 1000)
+          --db D                sqlite (default: a fresh file) | postgres (a fresh database; see --postgres)
+          --postgres CONN       with --db postgres: an existing server's Npgsql connection string (a superuser: the bench
+                                creates and drops its database); without it the bench starts a durable PostgreSQL 15 of its own
           --sqlite-synchronous S  the node's Hustle:SqliteSynchronous, FULL (SQLite's default) or NORMAL
+          --pg-synchronous-commit S  PostgreSQL's synchronous_commit for the node's sessions: on (the default) or off
           --results FILE        append the result as one JSON line to FILE
           --label TEXT          a note stored with the result
         """;
@@ -82,14 +90,32 @@ public sealed record BenchOptions(
             mode,
             TimeSpan.FromSeconds(Number("interval", mode == SyncMode.PollSeed ? 30 : 15)),
             TimeSpan.FromSeconds(Number("idle", 10)),
-            (int)Number("warmup", 20),
+            (int)Number("warmup", 200),
             (int)Number("max-in-flight", 1000),
             values.Remove("sqlite-synchronous", out var synchronous) ? synchronous : null,
+            Text("db", "sqlite") switch
+            {
+                "sqlite" => false,
+                "postgres" => true,
+                var other => throw new ArgumentException($"--db is sqlite or postgres, not '{other}'."),
+            },
+            values.Remove("postgres", out var postgres) ? postgres : null,
+            values.Remove("pg-synchronous-commit", out var commit) ? commit : null,
             values.Remove("results", out var results) ? results : null,
             Text("label", ""));
         if (values.Count > 0)
         {
             throw new ArgumentException($"Unknown option --{values.Keys.First()}.");
+        }
+
+        if (!options.Postgres && (options.PostgresConnection ?? options.PostgresSynchronousCommit) is not null)
+        {
+            throw new ArgumentException("--postgres and --pg-synchronous-commit go with --db postgres.");
+        }
+
+        if (options.Postgres && options.SqliteSynchronous is not null)
+        {
+            throw new ArgumentException("--sqlite-synchronous goes with --db sqlite.");
         }
 
         if (users < 2 || users % 2 != 0)
@@ -99,6 +125,11 @@ public sealed record BenchOptions(
 
         return options;
     }
+
+    /// <summary>The database and its durability setting, as the results name it.</summary>
+    public string Database => Postgres
+        ? $"PostgreSQL synchronous_commit={PostgresSynchronousCommit ?? "on"}"
+        : $"SQLite synchronous={SqliteSynchronous ?? "FULL"}";
 
     public string ModeName => Mode switch
     {

@@ -79,9 +79,10 @@ public sealed class LifecycleDriver(IReadOnlyList<Pair> pairs, int maxInFlight)
     public double MaxLagMs { get; private set; }
 
     /// <summary>Runs <paramref name="jobs"/> whole jobs one after another, outside any measurement (JIT warm-up).</summary>
+    /// <summary>Runs <paramref name="jobs"/> whole lifecycles, up to 16 at once, without recording them.</summary>
     public async Task WarmUpAsync(int jobs)
     {
-        for (var i = 0; i < jobs; i++)
+        await Parallel.ForAsync(0, jobs, new ParallelOptions { MaxDegreeOfParallelism = Math.Min(16, pairs.Count) }, async (i, _) =>
         {
             var run = new JobRun(pairs[i % pairs.Count]);
             do
@@ -92,7 +93,7 @@ public sealed class LifecycleDriver(IReadOnlyList<Pair> pairs, int maxInFlight)
                 }
             }
             while (run.Next != Step.Post);
-        }
+        });
     }
 
     public async Task RunAsync(double rate, TimeSpan duration)

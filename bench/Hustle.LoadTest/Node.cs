@@ -11,7 +11,7 @@ public sealed record SeededUser(string Id, string Email, string Token);
 
 /// <summary>
 /// A Hustle node of its own: the Release build of <c>src/Hustle.Web</c> on a free loopback port and a fresh SQLite
-/// file, started as a child process (so its PID is the server's, for CPU and memory) and stopped by that PID.
+/// file (or the PostgreSQL database it is given), started as a child process (so its PID is the server's, for CPU and memory) and stopped by that PID.
 /// </summary>
 public sealed class Node : IAsyncDisposable
 {
@@ -20,17 +20,15 @@ public sealed class Node : IAsyncDisposable
 
     private readonly string _folder;
     private readonly string _dll;
-    private readonly string _connectionString;
+    private readonly string[] _database;
     private readonly StreamWriter _log;
-    private readonly string? _sqliteSynchronous;
     private Process? _process;
 
-    private Node(string webBin, string folder, string? sqliteSynchronous)
+    private Node(string webBin, string folder, Func<string, string[]> database)
     {
-        _sqliteSynchronous = sqliteSynchronous;
         _folder = folder;
         _dll = Path.Combine(webBin, "Hustle.Web.dll");
-        _connectionString = $"Data Source={Path.Combine(folder, "hustle.db")}";
+        _database = database(folder);
         _log = new StreamWriter(Path.Combine(folder, "node.log")) { AutoFlush = true };
         Port = FreePort();
     }
@@ -49,8 +47,18 @@ public sealed class Node : IAsyncDisposable
         : throw new InvalidOperationException($"The node is not running; see {LogPath}.");
 
 
+    /// <summary>The node's database settings: a SQLite file in the node's folder, with a synchronous mode when given.</summary>
+    public static Func<string, string[]> Sqlite(string? synchronous) => folder =>
+    [
+        $"--ConnectionStrings:Hustle=Data Source={Path.Combine(folder, "hustle.db")}",
+        .. synchronous is null ? Array.Empty<string>() : [$"--Hustle:SqliteSynchronous={synchronous}"],
+    ];
+
+    public static Func<string, string[]> Postgres(string connectionString) => _ =>
+        ["--Hustle:Database:Provider=PostgreSQL", $"--ConnectionStrings:Hustle={connectionString}"];
+
     /// <summary>Finds the Hustle.Web build of the same configuration as this bench (Release for figures).</summary>
-    public static Node Create(string? sqliteSynchronous, out string configuration)
+    public static Node Create(Func<string, string[]> database, out string configuration)
     {
         var bin = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd('/'));
         configuration = bin.Parent!.Name;
@@ -67,7 +75,7 @@ public sealed class Node : IAsyncDisposable
 
         var webBin = Path.Combine(root.FullName, "src", "Hustle.Web", "bin", configuration, bin.Name);
         var folder = Directory.CreateTempSubdirectory("hustle-bench-").FullName;
-        return new Node(webBin, folder, sqliteSynchronous);
+        return new Node(webBin, folder, database);
     }
 
     /// <summary>Runs <c>Hustle.Web seed-users</c> (which also migrates the new database) and reads the tokens it wrote.</summary>
@@ -126,11 +134,10 @@ public sealed class Node : IAsyncDisposable
     /// </summary>
     private string[] Settings() =>
     [
-        $"--ConnectionStrings:Hustle={_connectionString}",
+        .. _database,
         "--Hustle:RateLimits:SignInPerMinute=1000000",
         "--Hustle:RateLimits:CodeEntryPerMinute=1000000",
         $"--Hustle:Operators:0={OperatorEmail}",
-        .. _sqliteSynchronous is null ? Array.Empty<string>() : [$"--Hustle:SqliteSynchronous={_sqliteSynchronous}"],
     ];
 
     private Process Start(IEnumerable<string> args)
@@ -167,7 +174,7 @@ public sealed class Node : IAsyncDisposable
         }
     }
 
-    private static int FreePort()
+    public static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();

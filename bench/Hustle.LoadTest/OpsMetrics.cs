@@ -15,7 +15,8 @@ public sealed record OpsMetrics(
     int Gen0,
     int Gen1,
     int Gen2,
-    double GcPauseMs)
+    double GcPauseMs,
+    long JitCompiledMethods)
 {
     /// <summary>With <paramref name="collect"/> the node runs a full GC first, so the heap holds only live objects.</summary>
     public static async Task<OpsMetrics> ReadAsync(HttpClient http, Uri node, string operatorToken, bool collect = false)
@@ -39,6 +40,7 @@ public sealed record OpsMetrics(
             runtime.GetProperty("gen0Collections").GetInt32(),
             runtime.GetProperty("gen1Collections").GetInt32(),
             runtime.GetProperty("gen2Collections").GetInt32(),
-            runtime.GetProperty("gcPauseMs").GetDouble());
+            runtime.GetProperty("gcPauseMs").GetDouble(),
+            runtime.GetProperty("jitCompiledMethods").GetInt64());
     }
 }

@@ -10,10 +10,7 @@ public sealed record ProcessStats(double CpuSeconds, long RssBytes, long Private
 
     public static ProcessStats Read(int pid)
     {
-        var stat = File.ReadAllText($"/proc/{pid}/stat");
-        // Fields after the command name, which is in parentheses and may hold spaces: state is field 3, utime 14, stime 15.
-        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-        var cpu = (long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)) / TicksPerSecond;
+        var cpu = CpuSecondsOf(pid) ?? throw new InvalidOperationException($"Process {pid} is gone.");
         long rss = 0, anon = 0;
         foreach (var line in File.ReadLines($"/proc/{pid}/status"))
         {
@@ -28,6 +25,24 @@ public sealed record ProcessStats(double CpuSeconds, long RssBytes, long Private
         }
 
         return new ProcessStats(cpu, rss, anon, DateTimeOffset.UtcNow);
+    }
+
+    /// <summary>User + system CPU seconds of a process, or null when it has gone.</summary>
+    public static double? CpuSecondsOf(int pid)
+    {
+        string stat;
+        try
+        {
+            stat = File.ReadAllText($"/proc/{pid}/stat");
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+
+        // Fields after the command name, which is in parentheses and may hold spaces: state is field 3, utime 14, stime 15.
+        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+        return (long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)) / TicksPerSecond;
     }
 
     /// <summary>Cores used on average between <paramref name="before"/> and this reading (1.0 = one core busy).</summary>

@@ -27,16 +27,18 @@ public sealed class IdempotencyRecord
 /// <c>Idempotency-Key</c> on POST and PATCH: the first request with a key runs and its answer is stored; a replay
 /// with the same method, path and body gets that answer again without running; the same key with another request
 /// is 422 <c>idempotency_mismatch</c>; a replay while the first is still running is 409. Answers of 5xx are not
-/// kept, so a retry after a failure runs again.
+/// kept, so a retry after a failure runs again. The database context is asked for only when a request carries a key:
+/// a hub connection is one long request, and holding a context (and its scope's services) for each would cost every
+/// connected user memory for nothing.
 /// </summary>
-public sealed class IdempotencyMiddleware(RequestDelegate next)
+public sealed class IdempotencyMiddleware(RequestDelegate next, TimeProvider clock, ProblemExceptionHandler problems)
 {
     public const string Header = "Idempotency-Key";
 
     /// <summary>A record still without an answer after this long belongs to a request that died; a retry may take it over.</summary>
     public static readonly TimeSpan AbandonedAfter = TimeSpan.FromMinutes(1);
 
-    public async Task InvokeAsync(HttpContext http, HustleDb db, TimeProvider clock, ProblemExceptionHandler problems)
+    public async Task InvokeAsync(HttpContext http)
     {
         var key = http.Request.Headers[Header].ToString();
         var userId = http.User.FindFirstValue(ClaimTypes.NameIdentifier);
@@ -51,6 +53,7 @@ public sealed class IdempotencyMiddleware(RequestDelegate next)
             throw ApiProblem.Validation($"{Header} must be at most 200 characters.");
         }
 
+        var db = http.RequestServices.GetRequiredService<HustleDb>();
         http.Request.EnableBuffering();
         using var body = new MemoryStream();
         await http.Request.Body.CopyToAsync(body, http.RequestAborted);

@@ -84,7 +84,8 @@ public sealed class SyncMetrics
 
 /// <summary>
 /// The process as the .NET runtime sees it, for capacity figures (the load benchmark reads memory per connection and
-/// GC cost from here): bytes, collection counts since start, and CPU and GC pause time since start in milliseconds.
+/// GC cost from here): bytes, collection counts since start, CPU and GC pause time since start in milliseconds, and
+/// the methods the JIT has compiled (a figure still rising means the code is not yet at its steady-state speed).
 /// </summary>
 public sealed record RuntimeSnapshot(
     long WorkingSetBytes,
@@ -96,7 +97,8 @@ public sealed record RuntimeSnapshot(
     int Gen2Collections,
     double GcPauseMs,
     double CpuMs,
-    int ThreadPoolThreads)
+    int ThreadPoolThreads,
+    long JitCompiledMethods)
 {
     public static RuntimeSnapshot Now() => new(
         Environment.WorkingSet,
@@ -108,7 +110,8 @@ public sealed record RuntimeSnapshot(
         GC.CollectionCount(2),
         GC.GetTotalPauseDuration().TotalMilliseconds,
         Environment.CpuUsage.TotalTime.TotalMilliseconds,
-        ThreadPool.ThreadCount);
+        ThreadPool.ThreadCount,
+        System.Runtime.JitInfo.GetCompiledMethodCount());
 }
 
 public sealed record LatencySummary(int Samples, double P50Ms, double P95Ms, double P99Ms, double MaxMs);

@@ -25,6 +25,7 @@ public sealed class SyncMetricsTests(TestApp app) : IClassFixture<TestApp>
         Assert.True(runtime.GetProperty("gcHeapBytes").GetInt64() > 0);
         Assert.True(runtime.GetProperty("workingSetBytes").GetInt64() >= runtime.GetProperty("gcHeapBytes").GetInt64());
         Assert.True(runtime.GetProperty("cpuMs").GetDouble() > 0);
+        Assert.True(runtime.GetProperty("jitCompiledMethods").GetInt64() > 0);
         var collected = await (await ops.Client.GetAsync("/api/ops/metrics?collect=true")).Json();
         Assert.True(collected.GetProperty("runtime").GetProperty("gen2Collections").GetInt32() > runtime.GetProperty("gen2Collections").GetInt32());
         Assert.Equal(403, (int)(await user.Client.GetAsync("/api/ops/metrics")).StatusCode);
