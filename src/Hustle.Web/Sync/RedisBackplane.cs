@@ -23,7 +23,9 @@ public static class RedisBackplane
         var connection = configuration[ConnectionKey];
         if (string.IsNullOrWhiteSpace(connection))
         {
-            return signalR; // one node: in-process SignalR and presence
+            // One node: in-process SignalR (with sends to a user looked up, not scanned for) and presence.
+            signalR.Services.AddSingleton(typeof(HubLifetimeManager<>), typeof(UserIndexedHubLifetimeManager<>));
+            return signalR;
         }
 
         var prefix = configuration[ChannelPrefixKey] is { Length: > 0 } p ? p : DefaultChannelPrefix;
