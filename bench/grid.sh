@@ -14,6 +14,7 @@ duration=${1:-30}
 shift || true
 stamp=$(date -u +%Y%m%dT%H%MZ)
 out=bench/results/$stamp.jsonl
+commit=$(git rev-parse --short HEAD)
 dotnet build -c Release bench/Hustle.LoadTest -nologo -v q
 bench() {
   echo "== $* (load $(cut -d' ' -f1-3 /proc/loadavg))"
@@ -22,20 +23,20 @@ bench() {
 extra=("$@")
 for users in 100 1000 5000 10000; do
   for rate in 50 200 500; do
-    for run in 1 2; do bench --users "$users" --rate "$rate" --label "sqlite run $run"; done
+    for run in 1 2; do bench --users "$users" --rate "$rate" --label "$commit sqlite run $run"; done
   done
 done
 for users in 1000 10000; do
   for rate in 50 200 500; do
-    for run in 1 2; do bench --users "$users" --rate "$rate" --db postgres --label "postgres run $run"; done
+    for run in 1 2; do bench --users "$users" --rate "$rate" --db postgres --label "$commit postgres run $run"; done
   done
 done
 for run in 1 2; do
-  bench --users 10000 --rate 500 --sqlite-synchronous NORMAL --label "relaxed run $run"
-  bench --users 10000 --rate 500 --db postgres --pg-synchronous-commit off --label "relaxed run $run"
+  bench --users 10000 --rate 500 --sqlite-synchronous NORMAL --label "$commit relaxed run $run"
+  bench --users 10000 --rate 500 --db postgres --pg-synchronous-commit off --label "$commit relaxed run $run"
 done
 for users in 1000 10000; do
-  for transport in sse longpolling; do bench --users "$users" --rate 50 --transport "$transport" --label "transport run 1"; done
-  for mode in poll poll-seed; do bench --users "$users" --rate 50 --mode "$mode" --label "baseline run 1"; done
+  for transport in sse longpolling; do bench --users "$users" --rate 50 --transport "$transport" --label "$commit transport run 1"; done
+  for mode in poll poll-seed; do bench --users "$users" --rate 50 --mode "$mode" --label "$commit baseline run 1"; done
 done
 echo "results: $out"
