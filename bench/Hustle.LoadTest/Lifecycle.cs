@@ -194,6 +194,12 @@ public sealed class LifecycleDriver(IReadOnlyList<Pair> pairs, int maxInFlight)
             _failures.AddOrUpdate($"{step}: {e.HttpRequestError}", 1, (_, n) => n + 1);
             return false;
         }
+        catch (TaskCanceledException)
+        {
+            // HttpClient's timeout (100 s): counted like a refusal, the job dropped, the run goes on.
+            _failures.AddOrUpdate($"{step}: timeout", 1, (_, n) => n + 1);
+            return false;
+        }
 
         var answered = Stopwatch.GetTimestamp();
         if (!ok)

@@ -1,3 +1,4 @@
+using Hustle.Web.Accounts;
 using Hustle.Web.Data;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -29,6 +30,29 @@ public sealed class SqliteWriteQueueTests(SqliteApp app) : IClassFixture<SqliteA
         Assert.Same(waiting, await Task.WhenAny(waiting, Task.Delay(Patience)));
         await (await waiting).CommitAsync();
         await holding.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task Writes_outside_a_transaction_wait_for_the_turn_without_blocking_their_caller()
+    {
+        await using var first = await Contexts.CreateDbContextAsync();
+        await using var updating = await Contexts.CreateDbContextAsync();
+        await using var inserting = await Contexts.CreateDbContextAsync();
+        var holding = await first.Database.BeginTransactionAsync();
+
+        var update = updating.Users.Where(u => u.Email == "nobody@hustle.test").ExecuteUpdateAsync(s => s.SetProperty(u => u.LastSeenAt, DateTimeOffset.UnixEpoch));
+        inserting.Users.Add(new User { UserName = "queued@hustle.test", Email = "queued@hustle.test" });
+        var insert = inserting.SaveChangesAsync();
+        Assert.False(update.IsCompleted);
+        Assert.False(insert.IsCompleted);
+
+        await holding.CommitAsync();
+        Assert.Equal(0, await update.WaitAsync(Patience));
+        Assert.Equal(1, await insert.WaitAsync(Patience));
+        await holding.DisposeAsync();
+
+        // The turns the two statements took were given back: a transaction starts.
+        await (await first.Database.BeginTransactionAsync().WaitAsync(Patience)).RollbackAsync();
     }
 
     [Fact]
