@@ -8,8 +8,9 @@ namespace Hustle.Web.Payments;
 /// <summary>
 /// Repairs money whose outcome Hustle did not record: a call left <c>Started</c> (the process died between the
 /// gateway call and the commit) is repeated with the same idempotency key, so the provider answers what it did the
-/// first time without doing it again; then a hold that no committed job uses is voided, and a capture that
-/// succeeded for a job not yet PAID completes the payment.
+/// first time without doing it again; then a hold that no committed job uses is voided (or kept, if it replaced
+/// the hold of a job that still needs one: <see cref="JobPayments.CompensateAsync"/>), and a capture that succeeded
+/// for a job not yet PAID completes the payment. A step that loses a race is left for the next sweep.
 /// </summary>
 public sealed class PaymentReconciler(HustleDb db, JobPayments payments, IPaymentGateway gateway, JobStore jobs, TimeProvider clock, ILogger<PaymentReconciler> log)
 {
@@ -47,8 +48,16 @@ public sealed class PaymentReconciler(HustleDb db, JobPayments payments, IPaymen
                 || await db.Set<PaymentCall>().AnyAsync(c => c.ReplacedHoldId == call.HoldId && c.State == PaymentCallState.Succeeded, ct);
             if (current != call.HoldId && !settled)
             {
-                log.LogWarning("Voiding hold {HoldId} of job {JobId}: no committed change uses it.", call.HoldId, call.JobId);
-                await payments.CompensateAsync(call.JobId, new GatewayResult(GatewayOutcome.Succeeded, call.HoldId, call.Amount), ct);
+                log.LogWarning("Settling hold {HoldId} of job {JobId}: no committed change uses it.", call.HoldId, call.JobId);
+                try
+                {
+                    await payments.CompensateAsync(call.JobId, new GatewayResult(GatewayOutcome.Succeeded, call.HoldId, call.Amount), ct);
+                }
+                catch (Infrastructure.ApiProblem refused)
+                {
+                    // The provider refused the void (the hold was captured meanwhile) or did not answer: the next sweep looks again.
+                    log.LogWarning("Hold {HoldId} of job {JobId} stays for the next sweep: {Reason}", call.HoldId, call.JobId, refused.Message);
+                }
             }
         }
 
@@ -72,7 +81,15 @@ public sealed class PaymentReconciler(HustleDb db, JobPayments payments, IPaymen
             payment.AuthorizedAmount = Math.Max(payment.AuthorizedAmount, call.Amount);
             payment.CapturedAmount = call.Amount;
             payment.UpdatedAt = now;
-            await jobs.SaveAsync(job, ct);
+            try
+            {
+                await jobs.SaveAsync(job, ct);
+            }
+            catch (Infrastructure.ApiProblem lost) when (lost.Code == "concurrency_conflict")
+            {
+                // A request changed the job or its payment meanwhile: the next sweep looks again.
+                log.LogInformation("Capture {Key} of job {JobId} stays for the next sweep: the job changed meanwhile.", call.IdempotencyKey, call.JobId);
+            }
         }
     }
 
