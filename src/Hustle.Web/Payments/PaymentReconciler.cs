@@ -43,10 +43,11 @@ public sealed class PaymentReconciler(HustleDb db, JobPayments payments, IPaymen
             .ToListAsync(ct);
         foreach (var call in holds)
         {
+            var version = await db.Jobs.AsNoTracking().Where(j => j.Id == call.JobId).Select(j => j.Version).FirstOrDefaultAsync(ct);
             var current = await db.Set<Payment>().AsNoTracking().Where(p => p.JobId == call.JobId).Select(p => p.HoldId).FirstOrDefaultAsync(ct);
             var settled = await db.Set<PaymentCall>().AnyAsync(c => c.HoldId == call.HoldId && c.State == PaymentCallState.Succeeded && (c.Operation == "void" || c.Operation == "capture"), ct)
                 || await db.Set<PaymentCall>().AnyAsync(c => c.ReplacedHoldId == call.HoldId && c.State == PaymentCallState.Succeeded, ct);
-            if (current != call.HoldId && !settled)
+            if (current != call.HoldId && !settled && await ClaimAsync(call.JobId, version, ct))
             {
                 log.LogWarning("Settling hold {HoldId} of job {JobId}: no committed change uses it.", call.HoldId, call.JobId);
                 try
@@ -92,6 +93,15 @@ public sealed class PaymentReconciler(HustleDb db, JobPayments payments, IPaymen
             }
         }
     }
+
+    /// <summary>
+    /// Before a hold no committed change uses is settled, the job's version is moved on, if it is still the one read
+    /// with the payment. A change that took the hold and has not committed yet (a slow request, a paused process)
+    /// can only commit under the version it read: it then loses and compensates, instead of committing a hold this
+    /// sweep is about to void. False when the job changed meanwhile: the next sweep looks again.
+    /// </summary>
+    private async Task<bool> ClaimAsync(string jobId, int version, CancellationToken ct) =>
+        await db.Jobs.Where(j => j.Id == jobId && j.Version == version).ExecuteUpdateAsync(u => u.SetProperty(j => j.Version, j => j.Version + 1), ct) == 1;
 
     private async Task<GatewayResult> RepeatAsync(PaymentCall call, CancellationToken ct)
     {
