@@ -78,7 +78,16 @@ public sealed class LifecycleSweeper(IServiceScopeFactory scopes, TimeProvider c
 
                 job.RecordReauthorization(true, renewed.Amount, "Hold renewed before it lapsed", clock.GetUtcNow());
                 payments.UseReplacementHold(payment, renewed, card);
-                await jobs.SaveAsync(job, ct);
+                try
+                {
+                    await jobs.SaveAsync(job, ct);
+                }
+                catch (ApiProblem lost) when (lost.Code == "concurrency_conflict")
+                {
+                    // The provider voided the old hold for this one: kept if the job still needs a hold, else voided.
+                    await payments.CompensateAsync(job.Id, renewed, CancellationToken.None);
+                    throw;
+                }
             },
             ct);
     }

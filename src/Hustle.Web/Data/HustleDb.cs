@@ -14,6 +14,7 @@
 using Hustle.Domain.Jobs;
 using Hustle.Domain.Messaging;
 using Hustle.Web.Accounts;
+using Hustle.Web.Payments;
 using Hustle.Web.Sync;
 using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
@@ -54,5 +55,30 @@ public abstract class HustleDb : IdentityDbContext<User>, IDataProtectionKeyCont
     {
         base.OnModelCreating(builder);
         builder.ApplyConfigurationsFromAssembly(typeof(HustleDb).Assembly);
+    }
+
+    public override int SaveChanges(bool acceptAllChangesOnSuccess)
+    {
+        BumpPaymentVersions();
+        return base.SaveChanges(acceptAllChangesOnSuccess);
+    }
+
+    public override Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
+    {
+        BumpPaymentVersions();
+        return base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+    }
+
+    /// <summary>
+    /// Every tracked change to a <see cref="Payment"/> moves its version on, here rather than at each writer, so none
+    /// can forget: the save is checked against the version read, and the next stale writer loses.
+    /// </summary>
+    private void BumpPaymentVersions()
+    {
+        foreach (var entry in ChangeTracker.Entries<Payment>().Where(e => e.State == EntityState.Modified))
+        {
+            var version = entry.Property(p => p.Version);
+            version.CurrentValue = version.OriginalValue + 1;
+        }
     }
 }

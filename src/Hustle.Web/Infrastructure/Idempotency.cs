@@ -150,21 +150,24 @@ public sealed class IdempotencyMiddleware(RequestDelegate next, TimeProvider clo
         await db.Set<IdempotencyRecord>().Where(r => r.UserId == userId && r.Key == key).ExecuteDeleteAsync();
     }
 
+    /// <summary>
+    /// Stores the answer on the record if it is still waiting for one (a 5xx removes it instead). A retry may have
+    /// taken the record over meanwhile, this request having looked dead (<see cref="AbandonedAfter"/>): then the
+    /// retry's record is answered by whichever of the two finishes first, and one already answered is left as it is.
+    /// </summary>
     private static async Task KeepAsync(HustleDb db, string userId, string key, int status, string? contentType, byte[] body)
     {
         db.ChangeTracker.Clear();
-        var record = await db.Set<IdempotencyRecord>().FirstAsync(r => r.UserId == userId && r.Key == key);
+        var waiting = db.Set<IdempotencyRecord>().Where(r => r.UserId == userId && r.Key == key && r.StatusCode == null);
         if (status >= 500)
         {
-            db.Remove(record);
-        }
-        else
-        {
-            record.StatusCode = status;
-            record.ContentType = contentType;
-            record.Body = body;
+            await waiting.ExecuteDeleteAsync();
+            return;
         }
 
-        await db.SaveChangesAsync();
+        await waiting.ExecuteUpdateAsync(u => u
+            .SetProperty(r => r.StatusCode, status)
+            .SetProperty(r => r.ContentType, contentType)
+            .SetProperty(r => r.Body, body));
     }
 }

@@ -1,9 +1,11 @@
+using System.Linq.Expressions;
 using System.Security.Cryptography;
 using System.Text;
 using Hustle.Domain.Jobs;
 using Hustle.Web.Data;
 using Hustle.Web.Infrastructure;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Query;
 
 namespace Hustle.Web.Payments;
 
@@ -16,6 +18,13 @@ namespace Hustle.Web.Payments;
 /// </summary>
 public sealed class JobPayments(IPaymentGateway gateway, IDbContextFactory<HustleDb> contexts, TimeProvider clock, ILogger<JobPayments> log)
 {
+    /// <summary>From the accepted offer until it is paid, a job needs money on hold; before and after, none.</summary>
+    private static readonly Expression<Func<Job, bool>> NeedsHold = j =>
+        j.Status == JobStatus.Scheduled || j.Status == JobStatus.InProgress || j.Status == JobStatus.CompletedByHustler || j.Status == JobStatus.AwaitingCustomerConfirm;
+
+    /// <summary>How often a conditional update of the payment is tried again after losing to another change.</summary>
+    private const int MaxRecordAttempts = 10;
+
     public string Provider => gateway.Name;
 
     public static string AuthorizeKey(Job job, string offerId, string paymentMethod) =>
@@ -91,9 +100,13 @@ public sealed class JobPayments(IPaymentGateway gateway, IDbContextFactory<Hustl
     /// <summary>
     /// Undoes a hold whose transition did not commit. The hold is left alone when the committed job uses it (a
     /// racing request with the same key got the same hold and won, or an incremental authorization grew it: then
-    /// the payment records the larger amount). A hold that replaced the job's current one is
-    /// kept instead of voided: the provider already voided the old hold, and voiding both would leave the job with
-    /// nothing held. The job then holds more than it agreed, and a capture takes only what is due.
+    /// the payment records the larger amount). A hold that replaced the job's current one is kept instead of voided
+    /// while the job still needs money on hold: the provider already voided the old hold, and voiding both would
+    /// leave the job with nothing held (it then holds more than it agreed, and a capture takes only what is due).
+    /// Either change is one conditional update on the version of the payment that was read, and only while the job
+    /// still needs a hold; if anything committed in between, the decision is made again on what is there now. A job
+    /// that no longer needs a hold (paid, cancelled, reopened), or whose record moved on to another hold, gets the
+    /// hold voided.
     /// </summary>
     public async Task CompensateAsync(string jobId, GatewayResult hold, CancellationToken ct)
     {
@@ -103,39 +116,65 @@ public sealed class JobPayments(IPaymentGateway gateway, IDbContextFactory<Hustl
         }
 
         await using var db = await contexts.CreateDbContextAsync(ct);
-        var payment = await db.Set<Payment>().FirstOrDefaultAsync(p => p.JobId == jobId, ct);
-        if (payment?.HoldId == hold.HoldId)
+        var holding = db.Jobs.Where(j => j.Id == jobId).Where(NeedsHold);
+        for (var attempt = 1; attempt <= MaxRecordAttempts; attempt++)
         {
-            // Same hold: a racer with the same key won, or an incremental authorization grew it; record what it holds.
-            if (hold.Amount > payment.AuthorizedAmount)
+            var payment = await db.Set<Payment>().AsNoTracking().FirstOrDefaultAsync(p => p.JobId == jobId, ct);
+            var needsHold = await holding.AnyAsync(ct);
+            if (payment?.HoldId == hold.HoldId)
             {
-                var now = clock.GetUtcNow();
-                await db.Set<Payment>()
-                    .Where(p => p.JobId == jobId && p.HoldId == hold.HoldId && p.AuthorizedAmount < hold.Amount)
-                    .ExecuteUpdateAsync(u => u.SetProperty(p => p.AuthorizedAmount, hold.Amount).SetProperty(p => p.UpdatedAt, now), CancellationToken.None);
+                if (!needsHold || hold.Amount <= payment.AuthorizedAmount
+                    || await UpdateIfUnchangedAsync(db, payment, holding, u => u.SetProperty(p => p.AuthorizedAmount, hold.Amount), ct))
+                {
+                    return;
+                }
+
+                continue;
             }
 
-            return;
+            var replacement = payment is { HoldId: { } current } && needsHold
+                ? await db.Set<PaymentCall>().AsNoTracking()
+                    .Where(c => c.JobId == jobId && c.HoldId == hold.HoldId && c.ReplacedHoldId == current && c.State == PaymentCallState.Succeeded)
+                    .FirstOrDefaultAsync(ct)
+                : null;
+            if (payment is null || replacement is null)
+            {
+                var voided = await VoidAsync(jobId, hold.HoldId, hold.Amount, CancellationToken.None);
+                await MarkCompensatedAsync(db, jobId, hold.HoldId, voided.Succeeded, CancellationToken.None);
+                return;
+            }
+
+            var method = replacement.PaymentMethod ?? payment.PaymentMethod;
+            var expires = hold.HoldExpiresAt ?? payment.HoldExpiresAt;
+            if (await UpdateIfUnchangedAsync(db, payment, holding, u => u
+                .SetProperty(p => p.HoldId, hold.HoldId)
+                .SetProperty(p => p.PaymentMethod, method)
+                .SetProperty(p => p.AuthorizedAmount, hold.Amount)
+                .SetProperty(p => p.HoldExpiresAt, expires), ct))
+            {
+                log.LogWarning("Job {JobId} keeps hold {HoldId}: it replaced hold {Current}, which the provider voided.", jobId, hold.HoldId, payment.HoldId);
+                return;
+            }
         }
 
-        if (payment?.HoldId is { } current
-            && await db.Set<PaymentCall>().AnyAsync(c => c.JobId == jobId && c.HoldId == hold.HoldId && c.ReplacedHoldId == current && c.State == PaymentCallState.Succeeded, ct))
-        {
-            log.LogWarning("Job {JobId} keeps hold {HoldId}: it replaced hold {Current}, which the provider voided.", jobId, hold.HoldId, current);
-            // One conditional update: if a committed change moved the record on meanwhile, it is left as it is.
-            var now = clock.GetUtcNow();
-            await db.Set<Payment>()
-                .Where(p => p.JobId == jobId && p.HoldId == current)
-                .ExecuteUpdateAsync(u => u
-                    .SetProperty(p => p.HoldId, hold.HoldId)
-                    .SetProperty(p => p.AuthorizedAmount, Math.Max(payment.AuthorizedAmount, hold.Amount))
-                    .SetProperty(p => p.HoldExpiresAt, hold.HoldExpiresAt ?? payment.HoldExpiresAt)
-                    .SetProperty(p => p.UpdatedAt, now), CancellationToken.None);
-            return;
-        }
+        log.LogWarning("Hold {HoldId} of job {JobId} is left to the reconciler: its payment kept changing.", hold.HoldId, jobId);
+    }
 
-        var voided = await VoidAsync(jobId, hold.HoldId, hold.Amount, CancellationToken.None);
-        await MarkCompensatedAsync(db, jobId, hold.HoldId, voided.Succeeded, CancellationToken.None);
+    /// <summary>
+    /// One UPDATE of the payment, applied only if its row is still at the version read and the job still needs a
+    /// hold; it moves the version on. False when something committed in between.
+    /// </summary>
+    private async Task<bool> UpdateIfUnchangedAsync(HustleDb db, Payment read, IQueryable<Job> holding, Action<UpdateSettersBuilder<Payment>> set, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        var updated = await db.Set<Payment>()
+            .Where(p => p.JobId == read.JobId && p.Version == read.Version && holding.Any())
+            .ExecuteUpdateAsync(u =>
+            {
+                set(u);
+                u.SetProperty(p => p.UpdatedAt, now).SetProperty(p => p.Version, p => p.Version + 1);
+            }, ct);
+        return updated == 1;
     }
 
     /// <summary>Journals the call, makes it, settles the journal, and turns a refusal into the contract's problem.</summary>

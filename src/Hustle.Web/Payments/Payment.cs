@@ -1,6 +1,11 @@
 namespace Hustle.Web.Payments;
 
 /// <summary>A job's money as Hustle knows it: the current hold and what was captured, voided and refunded.</summary>
+/// <remarks>
+/// Written under <see cref="Version"/>: a tracked change is saved only if nobody changed the row since it was read
+/// (<see cref="Data.HustleDb"/> bumps the version on every save), and an update outside a job's transition is a
+/// single conditional UPDATE on the version it read. So no writer can put back a hold that another one replaced.
+/// </remarks>
 public sealed class Payment
 {
     public required string JobId { get; init; }
@@ -25,6 +30,9 @@ public sealed class Payment
     public DateTimeOffset? HoldExpiresAt { get; set; }
 
     public DateTimeOffset UpdatedAt { get; set; }
+
+    /// <summary>The optimistic concurrency token: one more on every change.</summary>
+    public int Version { get; private set; }
 }
 
 public enum PaymentCallState

@@ -8,8 +8,9 @@ namespace Hustle.Web.Payments;
 /// <summary>
 /// Repairs money whose outcome Hustle did not record: a call left <c>Started</c> (the process died between the
 /// gateway call and the commit) is repeated with the same idempotency key, so the provider answers what it did the
-/// first time without doing it again; then a hold that no committed job uses is voided, and a capture that
-/// succeeded for a job not yet PAID completes the payment.
+/// first time without doing it again; then a hold that no committed job uses is voided (or kept, if it replaced
+/// the hold of a job that still needs one: <see cref="JobPayments.CompensateAsync"/>), and a capture that succeeded
+/// for a job not yet PAID completes the payment. A step that loses a race is left for the next sweep.
 /// </summary>
 public sealed class PaymentReconciler(HustleDb db, JobPayments payments, IPaymentGateway gateway, JobStore jobs, TimeProvider clock, ILogger<PaymentReconciler> log)
 {
@@ -42,13 +43,22 @@ public sealed class PaymentReconciler(HustleDb db, JobPayments payments, IPaymen
             .ToListAsync(ct);
         foreach (var call in holds)
         {
+            var version = await db.Jobs.AsNoTracking().Where(j => j.Id == call.JobId).Select(j => j.Version).FirstOrDefaultAsync(ct);
             var current = await db.Set<Payment>().AsNoTracking().Where(p => p.JobId == call.JobId).Select(p => p.HoldId).FirstOrDefaultAsync(ct);
             var settled = await db.Set<PaymentCall>().AnyAsync(c => c.HoldId == call.HoldId && c.State == PaymentCallState.Succeeded && (c.Operation == "void" || c.Operation == "capture"), ct)
                 || await db.Set<PaymentCall>().AnyAsync(c => c.ReplacedHoldId == call.HoldId && c.State == PaymentCallState.Succeeded, ct);
-            if (current != call.HoldId && !settled)
+            if (current != call.HoldId && !settled && await ClaimAsync(call.JobId, version, ct))
             {
-                log.LogWarning("Voiding hold {HoldId} of job {JobId}: no committed change uses it.", call.HoldId, call.JobId);
-                await payments.CompensateAsync(call.JobId, new GatewayResult(GatewayOutcome.Succeeded, call.HoldId, call.Amount), ct);
+                log.LogWarning("Settling hold {HoldId} of job {JobId}: no committed change uses it.", call.HoldId, call.JobId);
+                try
+                {
+                    await payments.CompensateAsync(call.JobId, new GatewayResult(GatewayOutcome.Succeeded, call.HoldId, call.Amount), ct);
+                }
+                catch (Infrastructure.ApiProblem refused)
+                {
+                    // The provider refused the void (the hold was captured meanwhile) or did not answer: the next sweep looks again.
+                    log.LogWarning("Hold {HoldId} of job {JobId} stays for the next sweep: {Reason}", call.HoldId, call.JobId, refused.Message);
+                }
             }
         }
 
@@ -72,9 +82,26 @@ public sealed class PaymentReconciler(HustleDb db, JobPayments payments, IPaymen
             payment.AuthorizedAmount = Math.Max(payment.AuthorizedAmount, call.Amount);
             payment.CapturedAmount = call.Amount;
             payment.UpdatedAt = now;
-            await jobs.SaveAsync(job, ct);
+            try
+            {
+                await jobs.SaveAsync(job, ct);
+            }
+            catch (Infrastructure.ApiProblem lost) when (lost.Code == "concurrency_conflict")
+            {
+                // A request changed the job or its payment meanwhile: the next sweep looks again.
+                log.LogInformation("Capture {Key} of job {JobId} stays for the next sweep: the job changed meanwhile.", call.IdempotencyKey, call.JobId);
+            }
         }
     }
+
+    /// <summary>
+    /// Before a hold no committed change uses is settled, the job's version is moved on, if it is still the one read
+    /// with the payment. A change that took the hold and has not committed yet (a slow request, a paused process)
+    /// can only commit under the version it read: it then loses and compensates, instead of committing a hold this
+    /// sweep is about to void. False when the job changed meanwhile: the next sweep looks again.
+    /// </summary>
+    private async Task<bool> ClaimAsync(string jobId, int version, CancellationToken ct) =>
+        await db.Jobs.Where(j => j.Id == jobId && j.Version == version).ExecuteUpdateAsync(u => u.SetProperty(j => j.Version, j => j.Version + 1), ct) == 1;
 
     private async Task<GatewayResult> RepeatAsync(PaymentCall call, CancellationToken ct)
     {

@@ -115,6 +115,66 @@ public sealed class PaymentRaceTests() : LifecycleTest(new ScriptedGatewayApp())
         Assert.False(await db.Set<SimulatedHold>().AnyAsync(h => h.JobId == jobId && h.Captured > 0));
     }
 
+    [Fact]
+    public async Task A_new_hold_taken_by_a_confirmation_that_loses_to_another_confirmation_never_becomes_the_paid_jobs_hold()
+    {
+        var jobId = await FinishedFlatJobAsync(5000);
+        var captured = (await PaymentAsync(jobId)).HoldId;
+        HttpResponseMessage? second = null;
+
+        // The first confirmation has captured but not committed; the hold looks lapsed to the second one, which takes
+        // a new hold (the provider does so even for a captured hold) and then cannot capture it.
+        Gateway.BeforeNextAnswer("capture", async () =>
+        {
+            App.Clock.Advance(TimeSpan.FromDays(8));
+            second = await Customer.ConfirmAsync(jobId);
+        });
+
+        var first = await (await Customer.ConfirmAsync(jobId)).Json();
+
+        Assert.Equal("PAID", first.Str("status"));
+        Assert.False(second!.IsSuccessStatusCode);
+        await using var db = App.Db();
+        var orphan = await db.Set<PaymentCall>().AsNoTracking().SingleAsync(c => c.JobId == jobId && c.Operation == "reauthorize");
+        Assert.Equal(captured, orphan.ReplacedHoldId);
+
+        // Once it looks abandoned, the reconciler must void the orphan, not make it the PAID job's hold.
+        App.Clock.Advance(PaymentReconciler.Grace + TimeSpan.FromSeconds(1));
+        await App.Sweeper.ReconcilePaymentsAsync(CancellationToken.None);
+
+        Assert.Equal(captured, (await PaymentAsync(jobId)).HoldId);
+        Assert.Equal(SimulatedHoldStatus.Canceled, (await db.Set<SimulatedHold>().AsNoTracking().SingleAsync(h => h.Id == orphan.HoldId)).Status);
+    }
+
+    [Fact]
+    public async Task A_new_hold_taken_by_a_confirmation_that_loses_to_an_operator_cancel_is_voided_not_kept()
+    {
+        await Customer.SetPaymentMethodAsync(SimulatedGateway.CaptureFails);
+        var jobId = await FinishedFlatJobAsync(5000);
+        var first = (await PaymentAsync(jobId)).HoldId;
+        await (await Customer.PostAsync($"/api/jobs/{jobId}/dispute")).Json();
+        var op = await App.SignUpAsync("operator@hustle.test");
+        App.Clock.Advance(TimeSpan.FromDays(8));
+
+        // The hold has lapsed, so the confirmation holds the money anew; that capture fails, and before the failure
+        // is recorded the operator cancels the job.
+        Gateway.BeforeNextAnswer("capture", async () => await (await op.PostAsync($"/api/jobs/{jobId}/resolve-cancel")).Json());
+
+        await (await Customer.ConfirmAsync(jobId)).Problem(409, "concurrency_conflict");
+
+        Assert.Equal(JobStatus.Cancelled, await App.StatusAsync(jobId));
+        Assert.Equal(first, (await PaymentAsync(jobId)).HoldId);
+        await using var db = App.Db();
+        var replacement = await db.Set<PaymentCall>().AsNoTracking().SingleAsync(c => c.JobId == jobId && c.Operation == "reauthorize");
+        Assert.Equal(SimulatedHoldStatus.Canceled, (await db.Set<SimulatedHold>().AsNoTracking().SingleAsync(h => h.Id == replacement.HoldId)).Status);
+    }
+
+    private async Task<Payment> PaymentAsync(string jobId)
+    {
+        await using var db = App.Db();
+        return await db.Set<Payment>().AsNoTracking().SingleAsync(p => p.JobId == jobId);
+    }
+
     private async Task AssertHoldIsLiveAsync(string jobId, long amount)
     {
         await using var db = App.Db();

@@ -3,7 +3,6 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Hustle.Web.Payments;
 using Hustle.Web.Payments.Simulated;
-using Hustle.Web.Tests.Data;
 using Hustle.Web.Tests.Features.Lifecycle;
 using Microsoft.EntityFrameworkCore;
 using Xunit.Abstractions;
@@ -16,13 +15,7 @@ namespace Hustle.Web.Tests.Payments;
 /// mixed with actions the state does not allow. Whatever the interleaving, no request fails with a 5xx, and once
 /// in-flight payments are reconciled the money invariants hold (the base class checks them, and the code watch).
 /// </summary>
-/// <remarks>
-/// Runs on SQLite only for now. On PostgreSQL (read committed, truly concurrent writers) some seeds still end a PAID
-/// job whose payment record names another hold than the captured one: a hold-replacement race not yet found. It is
-/// an open bug recorded in the session note, not an accepted behaviour; the PostgreSQL run of every other
-/// lifecycle and race test passes.
-/// </remarks>
-public sealed class RandomLifecycleTests(ITestOutputHelper output) : LifecycleTest(new SqliteApp())
+public sealed class RandomLifecycleTests(ITestOutputHelper output) : LifecycleTest
 {
     private static readonly string[] Cards = [SimulatedGateway.Visa, SimulatedGateway.Visa, SimulatedGateway.NoIncremental, SimulatedGateway.CaptureFails, SimulatedGateway.ChargeDeclined];
 
@@ -34,6 +27,10 @@ public sealed class RandomLifecycleTests(ITestOutputHelper output) : LifecycleTe
     [InlineData(22)]
     [InlineData(33)]
     [InlineData(44)]
+    [InlineData(55)]
+    [InlineData(66)]
+    [InlineData(77)]
+    [InlineData(88)]
     public async Task Random_parallel_actions_of_customers_hustlers_sweeps_and_an_operator_keep_the_money_invariants(int seed)
     {
         var random = new Random(seed);

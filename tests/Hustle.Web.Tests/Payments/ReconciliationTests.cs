@@ -275,6 +275,29 @@ public sealed class ReconciliationTests() : LifecycleTest(new ScriptedGatewayApp
         Assert.Equal(("PAID", "CAPTURED"), (paid.Str("status"), paid.Str("paymentStatus")));
     }
 
+    [Fact]
+    public async Task A_hold_the_reconciler_voids_while_its_accept_is_still_in_flight_is_never_committed()
+    {
+        var job = await Customer.PostFlatJobAsync(5000);
+        var jobId = job.Str("id");
+        var offer = await Hustler.OfferAsync(jobId);
+
+        // The authorization answers so late that the reconciler takes the accept for dead and voids its hold first.
+        Gateway.BeforeNextAnswer("authorize", async () =>
+        {
+            App.Clock.Advance(PaymentReconciler.Grace + TimeSpan.FromSeconds(1));
+            await App.Sweeper.ReconcilePaymentsAsync(CancellationToken.None);
+        });
+
+        await (await Customer.PostAsync($"/api/offers/{offer.Str("id")}/accept")).Problem(409, "concurrency_conflict");
+
+        Assert.Equal(JobStatus.Requested, await App.StatusAsync(jobId));
+        var (call, hold) = await AuthorizeCallAndHoldAsync(jobId);
+        Assert.Equal((PaymentCallState.Compensated, SimulatedHoldStatus.Canceled), (call.State, hold.Status));
+        Assert.Equal("SCHEDULED", (await Customer.AcceptAsync(offer.Str("id"))).Str("status"));
+        await AssertLiveHoldCoversAsync(jobId, 5000);
+    }
+
     private async Task<(PaymentCall Call, SimulatedHold Hold)> AuthorizeCallAndHoldAsync(string jobId)
     {
         await using var db = App.Db();

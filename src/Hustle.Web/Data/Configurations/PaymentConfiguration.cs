@@ -14,6 +14,7 @@ public sealed class PaymentConfiguration : IEntityTypeConfiguration<Payment>
         p.Property(x => x.Currency).HasMaxLength(3);
         p.Property(x => x.PaymentMethod).HasMaxLength(255);
         p.Property(x => x.HoldId).HasMaxLength(255);
+        p.Property(x => x.Version).IsConcurrencyToken();
         p.HasIndex(x => x.HoldId);
         p.HasIndex(x => x.HoldExpiresAt);
     }

@@ -1,5 +1,4 @@
 using Hustle.Domain.Jobs;
-using Hustle.Web.Data;
 using Hustle.Web.Infrastructure;
 using Hustle.Web.Jobs;
 using Hustle.Web.Payments;
@@ -11,13 +10,16 @@ namespace Hustle.Web.Features.Lifecycle;
 /// Capturing the hold, for the customer's confirmation and for auto-confirm alike. Both use the same idempotency
 /// key for the same attempt, so racing confirmations capture once; the loser of the commit gets 409.
 /// </summary>
-public sealed class Capture(JobStore jobs, JobPayments payments, IDbContextFactory<HustleDb> contexts, TimeProvider clock)
+public sealed class Capture(JobStore jobs, JobPayments payments, TimeProvider clock, ILogger<Capture> log)
 {
+    /// <summary>How often recording a capture that went through is tried again after losing to another change.</summary>
+    private const int MaxRecordAttempts = 10;
+
     public async Task<bool> RunAsync(Job job, Actor actor, CancellationToken ct)
     {
         job.EnsureCanBePaid(actor.Kind == ActorKind.System ? ActorRole.System : job.RoleOf(actor.UserId!));
         var payment = await JobPayments.LoadAsync(jobs.Db, job.Id, ct);
-        var replacedHold = await HoldAnewIfNeededAsync(job, payment, ct);
+        var replacement = await HoldAnewIfNeededAsync(job, payment, ct);
         var amount = Math.Min(job.FinalAmount ?? payment.AuthorizedAmount, payment.AuthorizedAmount);
         var result = await payments.CaptureAsync(job, payment, amount, ct);
         var now = clock.GetUtcNow();
@@ -38,7 +40,16 @@ public sealed class Capture(JobStore jobs, JobPayments payments, IDbContextFacto
         }
         catch (ApiProblem lost) when (lost.Code == "concurrency_conflict")
         {
-            await AfterLostRaceAsync(job.Id, payment, replacedHold, result);
+            if (result.Succeeded)
+            {
+                await RecordLostCaptureAsync(job.Id, actor, payment, result);
+            }
+            else if (replacement is not null)
+            {
+                // The provider voided the old hold for this one: the job keeps it if it still needs a hold, else it is voided.
+                await payments.CompensateAsync(job.Id, replacement, CancellationToken.None);
+            }
+
             throw;
         }
 
@@ -46,39 +57,49 @@ public sealed class Capture(JobStore jobs, JobPayments payments, IDbContextFacto
     }
 
     /// <summary>
-    /// The change this capture attempt paid for lost the race. If a racing confirmation with the same key committed
-    /// PAID, it captured the same money: nothing to undo. Otherwise money captured here is refunded (an operator may
-    /// have cancelled the job meanwhile), and a replacement hold taken here (the provider already voided the old one)
-    /// becomes the job's hold, unless the winner moved the record on.
+    /// The capture went through but the change recording it lost a race (another confirmation, a dispute, the
+    /// reconciler adopting a new hold, an operator's cancel). The job is read again: if a racing confirmation with
+    /// the same key committed PAID, it captured the same money and nothing is left to do; if the job can still be
+    /// paid by the same actor, the capture is recorded on it (under its version check, again if it loses again);
+    /// otherwise (cancelled, or disputed before auto-confirm) the money is refunded.
     /// </summary>
-    private async Task AfterLostRaceAsync(string jobId, Payment attempted, string? replacedHold, GatewayResult result)
+    private async Task RecordLostCaptureAsync(string jobId, Actor actor, Payment attempted, GatewayResult captured)
     {
-        await using var db = await contexts.CreateDbContextAsync(CancellationToken.None);
-        var status = await db.Jobs.AsNoTracking().Where(j => j.Id == jobId).Select(j => j.Status).FirstAsync(CancellationToken.None);
-        if (status == JobStatus.Paid)
+        for (var attempt = 1; attempt <= MaxRecordAttempts; attempt++)
         {
-            return;
+            var job = await jobs.FindAsync(jobId, CancellationToken.None) ?? throw new InvalidOperationException($"Job {jobId} is gone.");
+            if (job.Status == JobStatus.Paid)
+            {
+                return;
+            }
+
+            try
+            {
+                job.MarkPaid(actor, captured.Amount, captured.HoldId!, clock.GetUtcNow());
+            }
+            catch (JobRuleException)
+            {
+                await payments.RefundAsync(jobId, attempted, captured.Amount, CancellationToken.None);
+                return;
+            }
+
+            var payment = await JobPayments.LoadAsync(jobs.Db, jobId, CancellationToken.None);
+            payment.HoldId = captured.HoldId;
+            payment.AuthorizedAmount = Math.Max(payment.AuthorizedAmount, captured.Amount);
+            payment.CapturedAmount = captured.Amount;
+            payment.UpdatedAt = clock.GetUtcNow();
+            try
+            {
+                await jobs.SaveAsync(job, CancellationToken.None);
+                return;
+            }
+            catch (ApiProblem lost) when (lost.Code == "concurrency_conflict")
+            {
+                // Something else committed first: read the job again.
+            }
         }
 
-        if (result.Succeeded)
-        {
-            await payments.RefundAsync(jobId, attempted, result.Amount, CancellationToken.None);
-            return;
-        }
-
-        if (replacedHold is not null)
-        {
-            // One conditional update: only while the record still names the hold this attempt replaced.
-            var now = clock.GetUtcNow();
-            await db.Set<Payment>()
-                .Where(p => p.JobId == jobId && p.HoldId == replacedHold)
-                .ExecuteUpdateAsync(u => u
-                    .SetProperty(p => p.HoldId, attempted.HoldId)
-                    .SetProperty(p => p.PaymentMethod, attempted.PaymentMethod)
-                    .SetProperty(p => p.AuthorizedAmount, attempted.AuthorizedAmount)
-                    .SetProperty(p => p.HoldExpiresAt, attempted.HoldExpiresAt)
-                    .SetProperty(p => p.UpdatedAt, now), CancellationToken.None);
-        }
+        log.LogWarning("Capture of hold {HoldId} for job {JobId} is left to the reconciler: the job kept changing.", captured.HoldId, jobId);
     }
 
     /// <summary>
@@ -87,10 +108,10 @@ public sealed class Capture(JobStore jobs, JobPayments payments, IDbContextFacto
     /// a long job can outlive it). The amount is held anew on the customer's card (the provider voids the old hold,
     /// if still open) and that hold is captured. The new hold is saved with the job's next change, under its version
     /// check, so a racing request can never leave the record pointing at a hold it did not capture; if that change
-    /// never commits, the journal has the call and the reconciler voids the orphan.
+    /// never commits, the journal has the call and the reconciler settles the orphan.
     /// </summary>
-    /// <returns>The id of the hold that was replaced, or null when the hold was kept.</returns>
-    private async Task<string?> HoldAnewIfNeededAsync(Job job, Payment payment, CancellationToken ct)
+    /// <returns>The new hold, or null when the hold was kept.</returns>
+    private async Task<GatewayResult?> HoldAnewIfNeededAsync(Job job, Payment payment, CancellationToken ct)
     {
         var card = await jobs.Db.Users.Where(u => u.Id == job.CustomerId).Select(u => u.PaymentMethod).FirstOrDefaultAsync(ct);
         var lapsed = payment.HoldExpiresAt <= clock.GetUtcNow();
@@ -100,10 +121,9 @@ public sealed class Capture(JobStore jobs, JobPayments payments, IDbContextFacto
             return null;
         }
 
-        var replaced = payment.HoldId;
         var hold = await payments.ReauthorizeAsync(job, payment, card, $"capture-v{job.CaptureAttempt + 1}/{JobPayments.ShortHash(card)}", ct);
         payments.UseReplacementHold(payment, hold, card);
-        return replaced;
+        return hold;
     }
 }
 

@@ -548,6 +548,10 @@ namespace Hustle.Web.Data.Migrations.PostgreSQL
                     b.Property<DateTimeOffset>("UpdatedAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("integer");
+
                     b.Property<long>("VoidedAmount")
                         .HasColumnType("bigint");
 

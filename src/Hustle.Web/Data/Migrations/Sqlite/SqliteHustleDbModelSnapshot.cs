@@ -540,6 +540,10 @@ namespace Hustle.Web.Data.Migrations.Sqlite
                     b.Property<long>("UpdatedAt")
                         .HasColumnType("INTEGER");
 
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER");
+
                     b.Property<long>("VoidedAmount")
                         .HasColumnType("INTEGER");
 
