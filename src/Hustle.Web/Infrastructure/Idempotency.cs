@@ -18,6 +18,9 @@ public sealed class IdempotencyRecord
 
     public string? ContentType { get; set; }
 
+    /// <summary>The answer's <c>Location</c> (a 201 names what it created), given again on a replay.</summary>
+    public string? Location { get; set; }
+
     public byte[]? Body { get; set; }
 
     public required DateTimeOffset CreatedAt { get; init; }
@@ -112,7 +115,8 @@ public sealed class IdempotencyMiddleware(RequestDelegate next, TimeProvider clo
         await captured.CopyToAsync(original, http.RequestAborted);
         try
         {
-            await KeepAsync(db, userId, key, http.Response.StatusCode, http.Response.ContentType, captured.ToArray());
+            var location = http.Response.Headers.Location.ToString();
+            await KeepAsync(db, userId, key, http.Response.StatusCode, http.Response.ContentType, location.Length == 0 ? null : location, captured.ToArray());
         }
         catch (Exception e) when (ProblemExceptionHandler.IsDatabaseUnavailable(e))
         {
@@ -141,6 +145,11 @@ public sealed class IdempotencyMiddleware(RequestDelegate next, TimeProvider clo
             http.Response.ContentType = existing.ContentType;
         }
 
+        if (existing.Location is not null)
+        {
+            http.Response.Headers.Location = existing.Location;
+        }
+
         await http.Response.Body.WriteAsync(existing.Body ?? [], http.RequestAborted);
     }
 
@@ -155,7 +164,7 @@ public sealed class IdempotencyMiddleware(RequestDelegate next, TimeProvider clo
     /// taken the record over meanwhile, this request having looked dead (<see cref="AbandonedAfter"/>): then the
     /// retry's record is answered by whichever of the two finishes first, and one already answered is left as it is.
     /// </summary>
-    private static async Task KeepAsync(HustleDb db, string userId, string key, int status, string? contentType, byte[] body)
+    private static async Task KeepAsync(HustleDb db, string userId, string key, int status, string? contentType, string? location, byte[] body)
     {
         db.ChangeTracker.Clear();
         var waiting = db.Set<IdempotencyRecord>().Where(r => r.UserId == userId && r.Key == key && r.StatusCode == null);
@@ -168,6 +177,7 @@ public sealed class IdempotencyMiddleware(RequestDelegate next, TimeProvider clo
         await waiting.ExecuteUpdateAsync(u => u
             .SetProperty(r => r.StatusCode, status)
             .SetProperty(r => r.ContentType, contentType)
+            .SetProperty(r => r.Location, location)
             .SetProperty(r => r.Body, body));
     }
 }

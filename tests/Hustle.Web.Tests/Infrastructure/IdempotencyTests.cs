@@ -24,6 +24,8 @@ public class IdempotencyTests(TestApp app) : IClassFixture<TestApp>
         Assert.Equal(HttpStatusCode.Created, replay.StatusCode);
         Assert.Equal(firstBody, await replay.Content.ReadAsStringAsync());
         Assert.Equal("true", Assert.Single(replay.Headers.GetValues("Idempotent-Replayed")));
+        Assert.NotNull(first.Headers.Location);
+        Assert.Equal(first.Headers.Location, replay.Headers.Location);
         Assert.Equal(counts, await app.RowCountsAsync());
         await using var db = app.Db();
         Assert.Single(await db.Jobs.Where(j => j.CustomerId == customer.Id).ToListAsync());

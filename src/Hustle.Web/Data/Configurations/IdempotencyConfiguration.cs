@@ -13,6 +13,7 @@ public sealed class IdempotencyConfiguration : IEntityTypeConfiguration<Idempote
         r.Property(x => x.Key).HasMaxLength(200);
         r.Property(x => x.RequestHash).HasMaxLength(64);
         r.Property(x => x.ContentType).HasMaxLength(100);
+        r.Property(x => x.Location).HasMaxLength(2000);
         r.HasIndex(x => x.CreatedAt);
     }
 }
