@@ -26,6 +26,7 @@ public sealed record BenchOptions(
     bool Postgres,
     string? PostgresConnection,
     string? PostgresSynchronousCommit,
+    IReadOnlyList<string> NodeSettings,
     string? ResultsFile,
     string Label)
 {
@@ -47,6 +48,8 @@ public sealed record BenchOptions(
                                 creates and drops its database); without it the bench starts a durable PostgreSQL 15 of its own
           --sqlite-synchronous S  the node's Hustle:SqliteSynchronous, FULL (SQLite's default) or NORMAL
           --pg-synchronous-commit S  PostgreSQL's synchronous_commit for the node's sessions: on (the default) or off
+          --node-settings S     more configuration for the node, KEY=VALUE pairs separated by ';'
+                                (e.g. Hustle:RateLimits:ConcurrentWrites=16)
           --results FILE        append the result as one JSON line to FILE
           --label TEXT          a note stored with the result
         """;
@@ -101,6 +104,7 @@ public sealed record BenchOptions(
             },
             values.Remove("postgres", out var postgres) ? postgres : null,
             values.Remove("pg-synchronous-commit", out var commit) ? commit : null,
+            [.. Text("node-settings", "").Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)],
             values.Remove("results", out var results) ? results : null,
             Text("label", ""));
         if (values.Count > 0)
@@ -116,6 +120,11 @@ public sealed record BenchOptions(
         if (options.Postgres && options.SqliteSynchronous is not null)
         {
             throw new ArgumentException("--sqlite-synchronous goes with --db sqlite.");
+        }
+
+        if (options.NodeSettings.FirstOrDefault(setting => !setting.Contains('=', StringComparison.Ordinal)) is { } bad)
+        {
+            throw new ArgumentException($"--node-settings takes KEY=VALUE pairs, not '{bad}'.");
         }
 
         if (users < 2 || users % 2 != 0)

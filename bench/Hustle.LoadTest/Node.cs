@@ -24,8 +24,11 @@ public sealed class Node : IAsyncDisposable
     private readonly StreamWriter _log;
     private Process? _process;
 
-    private Node(string webBin, string folder, Func<string, string[]> database)
+    private readonly IReadOnlyList<string> _extraSettings;
+
+    private Node(string webBin, string folder, Func<string, string[]> database, IReadOnlyList<string> extraSettings)
     {
+        _extraSettings = extraSettings;
         _folder = folder;
         _dll = Path.Combine(webBin, "Hustle.Web.dll");
         _database = database(folder);
@@ -58,7 +61,7 @@ public sealed class Node : IAsyncDisposable
         ["--Hustle:Database:Provider=PostgreSQL", $"--ConnectionStrings:Hustle={connectionString}"];
 
     /// <summary>Finds the Hustle.Web build of the same configuration as this bench (Release for figures).</summary>
-    public static Node Create(Func<string, string[]> database, out string configuration)
+    public static Node Create(Func<string, string[]> database, IReadOnlyList<string> extraSettings, out string configuration)
     {
         var bin = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd('/'));
         configuration = bin.Parent!.Name;
@@ -75,7 +78,7 @@ public sealed class Node : IAsyncDisposable
 
         var webBin = Path.Combine(root.FullName, "src", "Hustle.Web", "bin", configuration, bin.Name);
         var folder = Directory.CreateTempSubdirectory("hustle-bench-").FullName;
-        return new Node(webBin, folder, database);
+        return new Node(webBin, folder, database, extraSettings);
     }
 
     /// <summary>Runs <c>Hustle.Web seed-users</c> (which also migrates the new database) and reads the tokens it wrote.</summary>
@@ -138,6 +141,7 @@ public sealed class Node : IAsyncDisposable
         "--Hustle:RateLimits:SignInPerMinute=1000000",
         "--Hustle:RateLimits:CodeEntryPerMinute=1000000",
         $"--Hustle:Operators:0={OperatorEmail}",
+        .. _extraSettings.Select(setting => $"--{setting}"),
     ];
 
     private Process Start(IEnumerable<string> args)

@@ -20,7 +20,7 @@ var loadAtStart = ProcessStats.LoadAverage();
 Console.WriteLine($"hustle-bench: {options.Users} users, {options.Rate}/s for {options.Duration.TotalSeconds} s, {options.ModeName}, {options.Database}; {Environment.ProcessorCount} cores, load {loadAtStart}");
 
 await using var postgres = options.Postgres ? await PostgresServer.StartAsync(options.PostgresConnection) : null;
-await using var node = Node.Create(postgres is null ? Node.Sqlite(options.SqliteSynchronous) : Node.Postgres(postgres.NodeConnectionString(options.PostgresSynchronousCommit)), out var configuration);
+await using var node = Node.Create(postgres is null ? Node.Sqlite(options.SqliteSynchronous) : Node.Postgres(postgres.NodeConnectionString(options.PostgresSynchronousCommit)), options.NodeSettings, out var configuration);
 if (configuration != "Release")
 {
     Console.WriteLine($"warning: a {configuration} build; figures are only comparable from -c Release.");
@@ -152,6 +152,7 @@ var result = new
     Mode = options.ModeName,
     SqliteSynchronous = options.Postgres ? null : options.SqliteSynchronous ?? "FULL",
     options.Database,
+    options.NodeSettings,
     options.Users,
     options.Rate,
     DurationSeconds = options.Duration.TotalSeconds,
