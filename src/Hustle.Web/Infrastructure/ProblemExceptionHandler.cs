@@ -1,5 +1,5 @@
-using Hustle.Domain.Jobs;
 using System.Text.Json;
+using Hustle.Domain.Jobs;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
