@@ -15,6 +15,7 @@ builder.Services.AddHustleAccounts();
 builder.Services.AddHustlePayments(builder.Configuration);
 builder.Services.AddHustleSync(builder.Configuration);
 builder.Services.AddHustleApiDocs();
+builder.Services.AddBodyLimits(builder.Configuration);
 
 var app = builder.Build();
 if (args is ["seed-users", ..])
@@ -27,6 +28,7 @@ app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseDefaultFiles();
 app.UseStaticFiles();
+app.UseBodyLimits();
 app.UseAuthentication();
 app.UseAuthorization();
 app.UseRateLimiter();

@@ -57,11 +57,7 @@ public sealed class IdempotencyMiddleware(RequestDelegate next, TimeProvider clo
         }
 
         var db = http.RequestServices.GetRequiredService<HustleDb>();
-        http.Request.EnableBuffering();
-        using var body = new MemoryStream();
-        await http.Request.Body.CopyToAsync(body, http.RequestAborted);
-        http.Request.Body.Position = 0;
-        var hash = Convert.ToHexStringLower(SHA256.HashData([.. System.Text.Encoding.UTF8.GetBytes($"{http.Request.Method} {http.Request.Path}\n"), .. body.ToArray()]));
+        var hash = await HashAsync(http);
 
         var existing = await db.Set<IdempotencyRecord>().AsNoTracking().FirstOrDefaultAsync(r => r.UserId == userId && r.Key == key, http.RequestAborted);
         if (existing is { StatusCode: null } && existing.CreatedAt < clock.GetUtcNow() - AbandonedAfter)
@@ -124,6 +120,34 @@ public sealed class IdempotencyMiddleware(RequestDelegate next, TimeProvider clo
             // and a retry takes it over once it is older than AbandonedAfter.
             http.RequestServices.GetRequiredService<ILogger<IdempotencyMiddleware>>().LogWarning(e, "Could not record the answer for {Header} {Key}.", Header, key);
         }
+    }
+
+    /// <summary>
+    /// SHA-256 of method, path and body, read once as it streams in. The body is kept for the endpoint in one buffer (in
+    /// memory up to <see cref="BodyLimits.DefaultApiBytes"/>), which <see cref="BodyLimits"/> has already capped: a body
+    /// over the cap is refused here, before a record exists.
+    /// </summary>
+    private static async Task<string> HashAsync(HttpContext http)
+    {
+        http.Request.EnableBuffering(bufferThreshold: (int)BodyLimits.DefaultApiBytes);
+        using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        sha.AppendData(System.Text.Encoding.UTF8.GetBytes($"{http.Request.Method} {http.Request.Path}\n"));
+        var chunk = System.Buffers.ArrayPool<byte>.Shared.Rent(16 * 1024);
+        try
+        {
+            int read;
+            while ((read = await http.Request.Body.ReadAsync(chunk, http.RequestAborted)) > 0)
+            {
+                sha.AppendData(chunk, 0, read);
+            }
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(chunk);
+        }
+
+        http.Request.Body.Position = 0;
+        return Convert.ToHexStringLower(sha.GetHashAndReset());
     }
 
     private static async Task ReplayAsync(HttpContext http, IdempotencyRecord existing, string hash)

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Hustle.Domain.Jobs;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
@@ -17,7 +18,7 @@ public sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILo
             RequestInvalidException r => (StatusCodes.Status400BadRequest, "validation_failed", r.Message),
             JobRuleException { Error: var e } => (StatusFor(e.Code), e.Code, e.Message),
             Features.Lifecycle.CodeRefusal { Error: var e } => (StatusFor(e.Code), e.Code, e.Message),
-            BadHttpRequestException b => (b.StatusCode, "validation_failed", ReadableBadRequest(b)),
+            BadHttpRequestException b => (b.StatusCode, CodeFor(b.StatusCode), ReadableBadRequest(b)),
             DbUpdateConcurrencyException => (StatusCodes.Status409Conflict, "concurrency_conflict", ApiProblem.Concurrency().Message),
             _ when IsLostDatabaseRace(exception) => (StatusCodes.Status409Conflict, "concurrency_conflict", ApiProblem.Concurrency().Message),
             OperationCanceledException when http.RequestAborted.IsCancellationRequested => (499, "client_closed", "The request was aborted."),
@@ -29,14 +30,20 @@ public sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILo
             return false;
         }
 
-        if (exception is RequestInvalidException invalid)
+        var errors = exception switch
+        {
+            RequestInvalidException invalid => invalid.Errors,
+            BadHttpRequestException { InnerException: JsonException json } => UnreadableJson.Errors(json),
+            _ => null,
+        };
+        if (errors is not null)
         {
             http.Response.StatusCode = status;
             return await problems.TryWriteAsync(new ProblemDetailsContext
             {
                 HttpContext = http,
                 Exception = exception,
-                ProblemDetails = new HttpValidationProblemDetails(invalid.Errors)
+                ProblemDetails = new HttpValidationProblemDetails(errors)
                 {
                     Status = status,
                     Title = TitleFor(code),
@@ -98,6 +105,19 @@ public sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILo
         _ => "error",
     };
 
+    /// <summary>
+    /// The <c>type</c> of statuses the framework leaves without one (it fills 400, 401, 403, 404, 405, 406, 408, 409, 412,
+    /// 415, 422, 426 and 5xx), so that every problem names the section that defines its status.
+    /// </summary>
+    public static string? TypeFor(int status) => status switch
+    {
+        StatusCodes.Status402PaymentRequired => "https://tools.ietf.org/html/rfc9110#section-15.5.3",
+        StatusCodes.Status413PayloadTooLarge => "https://tools.ietf.org/html/rfc9110#section-15.5.14",
+        StatusCodes.Status423Locked => "https://tools.ietf.org/html/rfc4918#section-11.3",
+        StatusCodes.Status429TooManyRequests => "https://tools.ietf.org/html/rfc6585#section-4",
+        _ => null,
+    };
+
     private static string TitleFor(string code) => code switch
     {
         "invalid_transition" => "That is not possible in the job's current state.",
@@ -108,7 +128,7 @@ public sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILo
     };
 
     private static string ReadableBadRequest(BadHttpRequestException b) =>
-        b.InnerException is System.Text.Json.JsonException json ? $"The JSON body could not be read: {json.Message}" : b.Message;
+        b.InnerException is JsonException json ? $"The JSON body could not be read: {json.Message}" : b.Message;
 
     /// <summary>
     /// The database refused or dropped the connection (down, restarting, out of connections). The request's

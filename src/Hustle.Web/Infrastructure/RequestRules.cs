@@ -15,14 +15,29 @@ public sealed class RequestRules
 
     private readonly Dictionary<string, List<string>> _errors = [];
 
-    public RequestRules Text(string field, string? value, int max, bool required = true)
+    /// <summary>
+    /// Text a person typed: present if <paramref name="required"/>, at most <paramref name="max"/> characters, and free of
+    /// control characters (C0, DEL, C1) and unpaired surrogates, which terminals, logs and PostgreSQL (NUL) treat as
+    /// commands rather than text. Long text (<paramref name="multiline"/>) may hold tabs and line breaks. The JSON
+    /// reader has already put every string in NFC (<see cref="Json"/>).
+    /// </summary>
+    public RequestRules Text(string field, string? value, int max, bool required = true, bool multiline = false)
     {
         if (value is null || value.Trim().Length == 0)
         {
             return required ? Add(field, $"{field} is required.") : this;
         }
 
-        return value.Length > max ? Add(field, $"{field} must be at most {max} characters.") : this;
+        if (value.Length > max)
+        {
+            return Add(field, $"{field} must be at most {max} characters.");
+        }
+
+        // What is stored is the trimmed text: line breaks around a title are trimmed away, not refused.
+        var text = value.Trim();
+        return FirstForbidden(text, multiline) is { } at
+            ? Add(field, $"{field} must not contain control characters{(multiline ? " other than tabs and line breaks" : "")}: U+{(int)text[at]:X4} at position {at}.")
+            : this;
     }
 
     public RequestRules Money(string field, long? value, bool required)
@@ -75,6 +90,34 @@ public sealed class RequestRules
 
         list.Add(message);
         return this;
+    }
+
+    /// <summary>The index of the first character that is not text, or null.</summary>
+    private static int? FirstForbidden(string value, bool multiline)
+    {
+        for (var i = 0; i < value.Length; i++)
+        {
+            var c = value[i];
+            if (char.IsHighSurrogate(c) && i + 1 < value.Length && char.IsLowSurrogate(value[i + 1]))
+            {
+                i++;
+                continue;
+            }
+
+            var allowed = c switch
+            {
+                '\t' or '\n' => multiline,
+                '\r' => multiline && i + 1 < value.Length && value[i + 1] == '\n',
+                < ' ' or (>= '\u007F' and <= '\u009F') => false,
+                _ => !char.IsSurrogate(c),
+            };
+            if (!allowed)
+            {
+                return i;
+            }
+        }
+
+        return null;
     }
 
     /// <summary>Throws a 400 listing every error, if there is any.</summary>

@@ -24,7 +24,7 @@ public static class EditJob
         new RequestRules()
             .Text("title", body.Title, 120, required: false)
             .When(body.Title is not null && body.Title.Trim().Length == 0, "title", "title cannot be empty.")
-            .Text("description", body.Description, 4000, required: false)
+            .Text("description", body.Description, 4000, required: false, multiline: true)
             .Text("area", body.Area, 120, required: false)
             .When(body.Area is not null && body.Area.Trim().Length == 0, "area", "area cannot be empty.")
             .Text("location", body.Location, 300, required: false)

@@ -29,7 +29,7 @@ public static class PostJob
         var hourly = body.PricingType == PricingType.Hourly;
         var rules = new RequestRules()
             .Text("title", body.Title, 120)
-            .Text("description", body.Description, 4000, required: false)
+            .Text("description", body.Description, 4000, required: false, multiline: true)
             .Text("area", body.Area, 120)
             .Text("location", body.Location, 300)
             .When(body.PricingType is null, "pricingType", "pricingType is required: FLAT or HOURLY.")

@@ -12,7 +12,7 @@ public static class Disputes
 {
     public static async Task<JobResponse> Dispute(string id, ReasonRequest? body, CurrentUser me, JobStore jobs, TimeProvider clock, CancellationToken ct)
     {
-        new RequestRules().Text("reason", body?.Reason, 1000, required: false).ThrowIfAny();
+        new RequestRules().Text("reason", body?.Reason, 1000, required: false, multiline: true).ThrowIfAny();
         var job = await jobs.GetForParticipantAsync(id, me.Id, ct);
         job.Dispute(me.Actor, body?.Reason, clock.GetUtcNow());
         await jobs.SaveAsync(job, ct);
@@ -21,7 +21,7 @@ public static class Disputes
 
     public static async Task<JobResponse> ResolveByCancelling(string id, ReasonRequest? body, CurrentUser me, JobStore jobs, JobPayments payments, TimeProvider clock, CancellationToken ct)
     {
-        new RequestRules().Text("reason", body?.Reason, 1000, required: false).ThrowIfAny();
+        new RequestRules().Text("reason", body?.Reason, 1000, required: false, multiline: true).ThrowIfAny();
         // Anyone but an operator is treated as for every other job endpoint: a non-participant gets 404, a party 409.
         var job = me.IsOperator ? await jobs.FindAsync(id, ct) ?? throw ApiProblem.NotFound() : await jobs.GetForParticipantAsync(id, me.Id, ct);
         var actor = me.IsOperator ? Actor.Operator(me.Id) : me.Actor;
@@ -50,7 +50,7 @@ public static class Disputes
 
     public static async Task<JobResponse> Cancel(string id, ReasonRequest? body, CurrentUser me, JobStore jobs, TimeProvider clock, CancellationToken ct)
     {
-        new RequestRules().Text("reason", body?.Reason, 1000, required: false).ThrowIfAny();
+        new RequestRules().Text("reason", body?.Reason, 1000, required: false, multiline: true).ThrowIfAny();
         var job = await jobs.GetForParticipantAsync(id, me.Id, ct);
         job.Cancel(me.Actor, body?.Reason, clock.GetUtcNow());
         await jobs.SaveAsync(job, ct);

@@ -14,7 +14,7 @@ public static class Unassign
 {
     public static async Task<JobResponse> Handle(string id, ReasonRequest? body, CurrentUser me, JobStore jobs, JobPayments payments, TimeProvider clock, ILogger<JobPayments> log, CancellationToken ct)
     {
-        new RequestRules().Text("reason", body?.Reason, 1000, required: false).ThrowIfAny();
+        new RequestRules().Text("reason", body?.Reason, 1000, required: false, multiline: true).ThrowIfAny();
         var job = await jobs.GetForParticipantAsync(id, me.Id, ct);
         job.EnsureAllowed(JobAction.Unassign, job.RoleOf(me.Id));
         var payment = await JobPayments.LoadAsync(jobs.Db, job.Id, ct);

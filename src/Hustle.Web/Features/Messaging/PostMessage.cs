@@ -15,7 +15,7 @@ public static class PostMessage
 {
     public static async Task<Created<MessageResponse>> Handle(string id, PostMessageRequest? body, CurrentUser me, ThreadStore threads, CancellationToken ct)
     {
-        new RequestRules().Text("body", body?.Body, Message.MaxBodyLength).ThrowIfAny();
+        new RequestRules().Text("body", body?.Body, Message.MaxBodyLength, multiline: true).ThrowIfAny();
         var thread = await threads.GetForMemberAsync(id, me.Id, ct);
         thread.EnsureWritable();
         var message = await threads.AddMessageAsync(thread.Thread, me.Id, body!.Body!, ct);

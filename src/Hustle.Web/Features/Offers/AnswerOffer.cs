@@ -18,7 +18,7 @@ public static class AnswerOffer
 
     public static async Task<OfferResponse> Decline(string id, ReasonRequest? body, CurrentUser me, JobStore jobs, TimeProvider clock, CancellationToken ct)
     {
-        new RequestRules().Text("reason", body?.Reason, 1000, required: false).ThrowIfAny();
+        new RequestRules().Text("reason", body?.Reason, 1000, required: false, multiline: true).ThrowIfAny();
         var job = await jobs.GetByOfferAsync(id, me.Id, ct);
         var offer = job.DeclineOffer(id, me.Actor, body?.Reason, clock.GetUtcNow());
         await jobs.SaveAsync(job, ct);

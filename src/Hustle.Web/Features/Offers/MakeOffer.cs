@@ -17,7 +17,7 @@ public static class MakeOffer
     {
         new RequestRules()
             .Money("proposedAmount", body?.ProposedAmount, required: false)
-            .Text("message", body?.Message, 1000, required: false)
+            .Text("message", body?.Message, 1000, required: false, multiline: true)
             .ThrowIfAny();
         var job = await jobs.GetForParticipantAsync(id, me.Id, ct);
         var offer = job.MakeOffer(Ids.New("off"), me.Actor, body?.ProposedAmount, body?.Message?.Trim() is { Length: > 0 } m ? m : null, clock.GetUtcNow());

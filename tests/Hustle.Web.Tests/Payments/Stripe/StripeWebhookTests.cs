@@ -2,6 +2,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Hustle.Domain.Jobs;
+using Hustle.Web.Infrastructure;
 using Hustle.Web.Payments;
 using Hustle.Web.Payments.Stripe;
 using Microsoft.EntityFrameworkCore;
@@ -161,6 +162,39 @@ public sealed class StripeWebhookTests(StripeFixture fixture) : IClassFixture<St
         var answer = await (await _app.DeliverAsync(Event("evt_foreign_1", "payment_intent.canceled", new JsonObject { ["id"] = "pi_not_hustles", ["object"] = "payment_intent", ["status"] = "canceled" }))).Json();
 
         Assert.Equal("ignored: not about a Hustle payment", answer.Str("outcome"));
+    }
+
+    [Fact]
+    public async Task A_delivery_over_the_webhook_cap_is_413_before_its_signature_is_checked_and_changes_nothing()
+    {
+        var (customer, _, jobId, holdId) = await ScheduledAsync();
+        var body = Event("evt_huge_1", "payment_intent.canceled", Intent(holdId, i =>
+        {
+            i["status"] = "canceled";
+            i["metadata"] = new JsonObject { ["pad"] = new string('x', (int)BodyLimits.DefaultStripeWebhookBytes) };
+        }));
+
+        var problem = await (await _app.DeliverAsync(body)).Problem(413, "payload_too_large");
+
+        Assert.Equal("https://tools.ietf.org/html/rfc9110#section-15.5.14", problem.Str("type"));
+        Assert.Equal("5000/0/0/0", await PaymentAsync(jobId));
+        Assert.Empty(await PaymentUpdatesAsync(customer, jobId));
+        await using var db = _app.Db();
+        Assert.False(await db.Set<StripeWebhookEvent>().AnyAsync(e => e.Id == "evt_huge_1"));
+    }
+
+    [Fact]
+    public async Task A_delivery_larger_than_the_API_cap_but_within_the_webhook_cap_is_applied()
+    {
+        var (_, _, jobId, holdId) = await ScheduledAsync();
+        var body = Event("evt_large_1", "payment_intent.canceled", Intent(holdId, i =>
+        {
+            i["status"] = "canceled";
+            i["metadata"] = new JsonObject { ["pad"] = new string('x', 200_000) };
+        }));
+
+        Assert.Equal("applied", (await (await _app.DeliverAsync(body)).Json()).Str("outcome"));
+        Assert.Equal("0/0/5000/0", await PaymentAsync(jobId));
     }
 
     private async Task<(TestUser Customer, TestUser Hustler, string JobId, string HoldId)> ScheduledAsync()
