@@ -15,6 +15,7 @@ builder.Services.AddHustleAccounts();
 builder.Services.AddHustlePayments(builder.Configuration);
 builder.Services.AddHustleSync(builder.Configuration);
 builder.Services.AddHustleApiDocs();
+builder.Services.AddHustleSecurityHeaders(builder.Configuration);
 
 var app = builder.Build();
 if (args is ["seed-users", ..])
@@ -23,11 +24,13 @@ if (args is ["seed-users", ..])
     return;
 }
 
+app.UseHustleSecurityHeaders();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseDefaultFiles();
 app.UseStaticFiles();
 app.UseAuthentication();
+app.UseSameOriginRequests();
 app.UseAuthorization();
 app.UseRateLimiter();
 app.UseMiddleware<IdempotencyMiddleware>();
