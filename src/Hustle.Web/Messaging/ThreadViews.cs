@@ -1,3 +1,4 @@
+using Hustle.Domain.Jobs;
 using Hustle.Domain.Messaging;
 
 namespace Hustle.Web.Messaging;
@@ -32,19 +33,22 @@ public sealed record ThreadResponse(
     string? LastReadMessageId,
     DateTimeOffset CreatedAt);
 
-/// <summary>A thread with what the job says about it: its title and who, if anyone, was chosen.</summary>
-public sealed record ThreadOnJob(MessageThread Thread, string JobTitle, string? AssignedHustlerId)
+/// <summary>A thread with what the job says about it: its title, who, if anyone, was chosen, and whether it is over.</summary>
+public sealed record ThreadOnJob(MessageThread Thread, string JobTitle, string? AssignedHustlerId, JobStatus JobStatus)
 {
-    public string? ReadOnlyReason => Thread.ReadOnlyReason(AssignedHustlerId);
+    public string? ReadOnlyReason =>
+        Thread.ReadOnlyReason(AssignedHustlerId, jobClosed: JobStatus is JobStatus.Paid or JobStatus.Cancelled or JobStatus.Expired);
 
     public void EnsureWritable()
     {
-        if (ReadOnlyReason is not null)
+        if (ReadOnlyReason is { } reason)
         {
             throw new Infrastructure.ApiProblem(
                 StatusCodes.Status409Conflict,
                 "thread_read_only",
-                "The customer chose another hustler for this job, so this conversation is read-only now.");
+                reason == MessageThread.AnotherHustlerChosen
+                    ? "The customer chose another hustler for this job, so this conversation is read-only now."
+                    : "This job is over (paid, cancelled or expired), so this conversation is read-only now.");
         }
     }
 }

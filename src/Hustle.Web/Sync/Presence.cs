@@ -115,6 +115,29 @@ public sealed class PresenceTracker(
         }
     }
 
+    /// <summary>
+    /// Two people just came to share presence (the second of them wrote in their thread): each who is online is
+    /// shown to the other now, rather than at their next connect.
+    /// </summary>
+    public async Task IntroduceAsync(string userId, string otherId)
+    {
+        try
+        {
+            var online = await store.OnlineAmongAsync([userId, otherId]);
+            foreach (var (who, to) in new[] { (userId, otherId), (otherId, userId) })
+            {
+                if (online.Contains(who))
+                {
+                    await hub.Clients.User(to).Presence(new PresenceSignal(who, Online: true, LastSeenAt: null));
+                }
+            }
+        }
+        catch (Exception e)
+        {
+            log.LogWarning(e, "Could not introduce the presence of {User} and {Other}.", userId, otherId);
+        }
+    }
+
     private async Task TellCounterpartsAsync(PresenceSignal signal)
     {
         try

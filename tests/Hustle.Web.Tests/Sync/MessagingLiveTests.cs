@@ -77,8 +77,12 @@ public sealed class MessagingLiveTests(TestApp app) : IClassFixture<TestApp>
         await using var customerLive = await HubInbox.ConnectAsync(app, customer);
         await using var strangerLive = await HubInbox.ConnectAsync(app, stranger);
         var (_, threadId) = await Chat.ThreadAsync(customer, hustler, customerLive);
+        await hustler.SendAsync(threadId, "Hello");
+        await customer.SendAsync(threadId, "Hi");
+        await customerLive.NextEventAsync(EventTypes.MessageCreated);
+        await customerLive.NextEventAsync(EventTypes.MessageCreated);
 
-        // The hustler comes online: their counterpart is told, the stranger is not.
+        // The hustler comes online: their counterpart in the conversation is told, the stranger is not.
         var hustlerLive = await HubInbox.ConnectAsync(app, hustler);
         await customerLive.NextAsync<PresenceSignal>(p => p.UserId == hustler.Id && p.Online);
         var sent = await hustler.SendAsync(threadId, "Secret gate code is 1234");
