@@ -155,10 +155,14 @@ public sealed class MessagingLiveTests(TestApp app) : IClassFixture<TestApp>
         await hustlerLive.AssertNothingArrivedAsync();
 
         // The customer's own reply is never unread for them; the laptop reads the rest.
+        // It is also the customer's first word in the thread: from now on both share presence, told at once
+        // (the message comes through the push queue, so the two arrive in either order).
         var reply = await customer.SendAsync(threadId, "Great, see you");
         foreach (var device in new[] { phone, laptop, hustlerLive })
         {
-            Assert.Equal(reply.Str("id"), (await device.NextEventAsync(EventTypes.MessageCreated)).Data.Str("messageId"));
+            var arrived = new[] { await device.NextAsync<object>(), await device.NextAsync<object>() };
+            Assert.Equal(reply.Str("id"), arrived.OfType<FeedEnvelope>().Single(e => e.Type == EventTypes.MessageCreated).Data.Str("messageId"));
+            Assert.True(Assert.Single(arrived.OfType<PresenceSignal>()).Online);
         }
 
         Assert.Equal(1, (await customer.ThreadAsync(threadId)).GetProperty("unreadCount").GetInt32());
