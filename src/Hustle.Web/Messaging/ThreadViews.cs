@@ -16,7 +16,10 @@ public sealed record MessageResponse(string Id, string ThreadId, string SenderId
     public static MessageResponse Unread(Message m) => new(m.Id, m.ThreadId, m.SenderId, m.Body, m.CreatedAt, ReadByOther: false);
 }
 
-/// <summary>The other member of a thread, as the viewer sees them. <see cref="LastSeenAt"/> is null while online.</summary>
+/// <summary>
+/// The other member of a thread, as the viewer sees them. <see cref="LastSeenAt"/> is null while online. Presence
+/// is shown only to people who share it (<see cref="ThreadStore.CounterpartsOfAsync"/>): anyone else sees offline, never seen.
+/// </summary>
 public sealed record CounterpartResponse(string Id, string DisplayName, bool Online, DateTimeOffset? LastSeenAt);
 
 public sealed record ThreadResponse(

@@ -70,8 +70,8 @@ public sealed class InMemoryPresenceStore : IPresenceStore
 }
 
 /// <summary>
-/// Turns hub connections into presence: the first connection of a user tells the people who share a thread with
-/// them that they are online; the last one to close records <c>lastSeenAt</c> and tells them they are offline.
+/// Turns hub connections into presence: the first connection of a user tells the people who share presence with
+/// them (<see cref="ThreadStore.CounterpartsOfAsync"/>) that they are online; the last one to close records <c>lastSeenAt</c> and tells them they are offline.
 /// Telling is best effort: a failure is logged and never fails the connect (SignalR would then drop the connection
 /// without a disconnect, and the store would keep the user online for ever).
 /// </summary>
