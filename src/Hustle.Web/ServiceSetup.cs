@@ -250,7 +250,7 @@ public static class ServiceSetup
     public static WebApplication MapOperations(this WebApplication app)
     {
         app.MapOpenApi();
-        app.MapScalarApiReference();
+        app.MapScalarApiReference(o => o.DisableDefaultFonts()); // its fonts come from its CDN, which the page's policy does not allow
         app.MapHealthChecks("/health");
         app.MapGet("/api/config", (IPaymentGateway gateway, IConfiguration configuration) => new
         {
