@@ -16,6 +16,7 @@ builder.Services.AddHustlePayments(builder.Configuration);
 builder.Services.AddHustleSync(builder.Configuration);
 builder.Services.AddHustleApiDocs();
 builder.Services.AddBodyLimits(builder.Configuration);
+builder.Services.AddHustleSecurityHeaders(builder.Configuration);
 
 var app = builder.Build();
 if (args is ["seed-users", ..])
@@ -24,12 +25,14 @@ if (args is ["seed-users", ..])
     return;
 }
 
+app.UseHustleSecurityHeaders();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseDefaultFiles();
 app.UseStaticFiles();
 app.UseBodyLimits();
 app.UseAuthentication();
+app.UseSameOriginRequests();
 app.UseAuthorization();
 app.UseRateLimiter();
 app.UseMiddleware<IdempotencyMiddleware>();

@@ -176,9 +176,9 @@ public static class ServiceSetup
             // WebSockets and Server-Sent Events cannot send headers from a browser: the hub takes the token from the query.
             o.Events.OnMessageReceived = ctx =>
             {
-                if (ctx.Request.Path.StartsWithSegments("/hubs") && ctx.Request.Query["access_token"] is { Count: > 0 } token)
+                if (ctx.Request.Path.StartsWithSegments("/hubs") && HubAccessToken.Find(ctx.HttpContext) is { } token)
                 {
-                    ctx.Token = token.ToString();
+                    ctx.Token = token;
                 }
 
                 return Task.CompletedTask;
@@ -188,7 +188,7 @@ public static class ServiceSetup
         {
             var byHeader = o.ForwardDefaultSelector;
             o.ForwardDefaultSelector = ctx =>
-                ctx.Request.Path.StartsWithSegments("/hubs") && ctx.Request.Query.ContainsKey("access_token")
+                ctx.Request.Path.StartsWithSegments("/hubs") && HubAccessToken.Find(ctx) is not null
                     ? IdentityConstants.BearerScheme
                     : byHeader?.Invoke(ctx);
         });
@@ -226,9 +226,12 @@ public static class ServiceSetup
     {
         services.AddSignalR()
             .AddJsonProtocol(o => Json.Configure(o.PayloadSerializerOptions))
-            .AddHustleBackplane(configuration);
+            .AddHustleBackplane(configuration)
+            .AddHubCallLogging();
+        services.AddHubAccessTokenOutOfUrls();
         services.AddSingleton<SyncMetrics>();
         services.AddScoped<FeedWriter>();
+        services.AddOptions<PushQueueOptions>().Bind(configuration.GetSection(PushQueueOptions.Section));
         services.AddSingleton<SignalRFeedPublisher>();
         services.AddSingleton<IFeedPublisher>(sp => sp.GetRequiredService<SignalRFeedPublisher>());
         services.AddHostedService(sp => sp.GetRequiredService<SignalRFeedPublisher>());
@@ -248,7 +251,7 @@ public static class ServiceSetup
     public static WebApplication MapOperations(this WebApplication app)
     {
         app.MapOpenApi();
-        app.MapScalarApiReference();
+        app.MapScalarApiReference(o => o.DisableDefaultFonts()); // its fonts come from its CDN, which the page's policy does not allow
         app.MapHealthChecks("/health");
         app.MapGet("/api/config", (IPaymentGateway gateway, IConfiguration configuration) => new
         {

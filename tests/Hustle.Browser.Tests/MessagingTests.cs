@@ -16,12 +16,12 @@ public sealed class MessagingTests(BrowserSite site, ITestOutputHelper output)
         const string title = "Fix a dripping tap";
         await Deal.OfferAsync(customer, hustler, title, "50.00");
 
-        // Both are on the job page with the conversation the offer opened; each sees the other online.
+        // Both are on the job page with the conversation the offer opened; an offer alone shares no presence.
         var customerThread = customer.By("thread");
         var hustlerThread = hustler.By("thread");
         await Expect(customerThread.GetByTestId("thread-counterpart")).ToHaveTextAsync("Hattie");
         await Expect(hustlerThread.GetByTestId("thread-counterpart")).ToHaveTextAsync("Cass");
-        await Expect(customerThread.GetByTestId("presence-dot")).ToHaveAttributeAsync("data-online", "true");
+        await Expect(customerThread.GetByTestId("presence-dot")).ToHaveAttributeAsync("data-online", "false");
 
         // Typing shows on the other side, and the message replaces it.
         await hustler.By("message-input").PressSequentiallyAsync("Can I come at 9");
@@ -59,6 +59,10 @@ public sealed class MessagingTests(BrowserSite site, ITestOutputHelper output)
         await customer.By("message-input").FillAsync("9 is fine, thanks.");
         await customer.By("message-input").PressAsync("Enter");
         await Expect(hustlerThread.GetByTestId("message-body").Last).ToHaveTextAsync("9 is fine, thanks.");
+
+        // Both have written now: each sees the other online.
+        await Expect(customerThread.GetByTestId("presence-dot")).ToHaveAttributeAsync("data-online", "true");
+        await Expect(hustlerThread.GetByTestId("presence-dot")).ToHaveAttributeAsync("data-online", "true");
         await Expect(customer.By("read-receipt")).ToHaveTextAsync("· Seen");
         await Expect(hustler.By("nav-unread-badge")).ToBeHiddenAsync();
 

@@ -29,7 +29,7 @@ public sealed class PresenceAcrossNodesTests : IAsyncLifetime
         var (a, b) = (_cluster.A, _cluster.B);
         var customer = await a.CreateUserAsync("customer");
         var hustler = await b.CreateUserAsync("hustler");
-        await Chat.ThreadAsync(customer, hustler);
+        await Chat.ConversationAsync(customer, hustler);
         await using var customerLive = await HubInbox.ConnectAsync(a, customer);
 
         await using var phoneOnA = await HubInbox.ConnectAsync(a, hustler);
@@ -55,7 +55,7 @@ public sealed class PresenceAcrossNodesTests : IAsyncLifetime
     {
         var customer = await _cluster.A.CreateUserAsync("customer");
         var hustler = await _cluster.B.CreateUserAsync("hustler");
-        await Chat.ThreadAsync(customer, hustler);
+        await Chat.ConversationAsync(customer, hustler);
 
         // A third node, its store only: it records a connection, then dies (no disconnect, no renewals).
         var doomed = new BackplaneConnection(RedisBackplane.Options(_cluster.Redis, _cluster.A.Services.GetRequiredService<BackplaneConnection>().Prefix), _cluster.A.Services.GetRequiredService<BackplaneConnection>().Prefix, NullLogger<BackplaneConnection>.Instance);

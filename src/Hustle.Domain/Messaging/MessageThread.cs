@@ -9,6 +9,9 @@ public sealed class MessageThread
     /// <summary>Why a thread is read-only: the customer scheduled the job with another hustler.</summary>
     public const string AnotherHustlerChosen = "ANOTHER_HUSTLER_CHOSEN";
 
+    /// <summary>Why a thread is read-only: the job is over (paid, cancelled, expired) and this hustler did not do it.</summary>
+    public const string JobClosed = "JOB_CLOSED";
+
     private MessageThread()
     {
         Id = JobId = CustomerId = HustlerId = "";
@@ -44,8 +47,11 @@ public sealed class MessageThread
 
     /// <summary>
     /// Why nobody may post any more, or null while the thread is open. Worked out from the job each time rather than
-    /// stored, so a job that is unassigned and reopened opens its threads again.
+    /// stored, so a job that is unassigned and reopened opens its threads again. The hustler who was given the job
+    /// keeps the thread open to the end; for everyone else it closes when the job goes to another hustler or is over.
     /// </summary>
-    public string? ReadOnlyReason(string? assignedHustlerId) =>
-        assignedHustlerId is not null && assignedHustlerId != HustlerId ? AnotherHustlerChosen : null;
+    public string? ReadOnlyReason(string? assignedHustlerId, bool jobClosed) =>
+        assignedHustlerId is not null && assignedHustlerId != HustlerId ? AnotherHustlerChosen
+        : jobClosed && assignedHustlerId != HustlerId ? JobClosed
+        : null;
 }

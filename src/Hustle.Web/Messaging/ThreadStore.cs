@@ -16,7 +16,7 @@ public sealed class ThreadStore(HustleDb db, FeedWriter feed, IFeedPublisher pub
     public Task<ThreadOnJob?> FindForMemberAsync(string threadId, string userId, CancellationToken ct) =>
         db.MessageThreads.AsNoTracking()
             .Where(t => t.Id == threadId && (t.CustomerId == userId || t.HustlerId == userId))
-            .Join(db.Jobs, t => t.JobId, j => j.Id, (t, j) => new ThreadOnJob(t, j.Title, j.HustlerId))
+            .Join(db.Jobs, t => t.JobId, j => j.Id, (t, j) => new ThreadOnJob(t, j.Title, j.HustlerId, j.Status))
             .FirstOrDefaultAsync(ct);
 
     public async Task<ThreadOnJob> GetForMemberAsync(string threadId, string userId, CancellationToken ct) =>
@@ -127,6 +127,14 @@ public sealed class ThreadStore(HustleDb db, FeedWriter feed, IFeedPublisher pub
         return state;
     }
 
+    /// <summary>Whether <paramref name="message"/> is its sender's first in a thread the other member had written in: they share presence from now on.</summary>
+    public async Task<bool> StartedConversationAsync(MessageThread thread, Message message, CancellationToken ct)
+    {
+        var other = thread.OtherMember(message.SenderId);
+        return !await db.Messages.AnyAsync(m => m.ThreadId == thread.Id && m.SenderId == message.SenderId && m.Seq < message.Seq, ct)
+            && await db.Messages.AnyAsync(m => m.ThreadId == thread.Id && m.SenderId == other, ct);
+    }
+
     public Task<int> UnreadCountAsync(string threadId, string userId, long lastReadSeq, CancellationToken ct) =>
         db.Messages.CountAsync(m => m.ThreadId == threadId && m.SenderId != userId && m.Seq > lastReadSeq, ct);
 
@@ -151,20 +159,32 @@ public sealed class ThreadStore(HustleDb db, FeedWriter feed, IFeedPublisher pub
         return await query.OrderBy(m => m.Seq).Take(limit).ToListAsync(ct);
     }
 
-    /// <summary>Everyone who shares a thread with <paramref name="userId"/>: the people told about their presence.</summary>
-    public async Task<List<string>> CounterpartsOfAsync(string userId, CancellationToken ct) =>
-        await db.MessageThreads.AsNoTracking()
-            .Where(t => t.CustomerId == userId || t.HustlerId == userId)
-            .Select(t => t.CustomerId == userId ? t.HustlerId : t.CustomerId)
-            .Distinct()
-            .ToListAsync(ct);
+    /// <summary>
+    /// The people <paramref name="userId"/> shares presence with, both ways (who is told when they come and go, and
+    /// whose online state they may read): the other party of each live job (a customer and the hustler assigned to a
+    /// job not yet paid, cancelled or expired), and the other member of each thread in which both have written. A
+    /// stranger who merely opened a thread on an open job learns nothing of the customer until the customer answers.
+    /// </summary>
+    public async Task<List<string>> CounterpartsOfAsync(string userId, CancellationToken ct)
+    {
+        var onLiveJobs = db.Jobs.AsNoTracking()
+            .Where(j => j.HustlerId != null && (j.CustomerId == userId || j.HustlerId == userId)
+                && j.Status != JobStatus.Paid && j.Status != JobStatus.Cancelled && j.Status != JobStatus.Expired)
+            .Select(j => j.CustomerId == userId ? j.HustlerId! : j.CustomerId);
+        var inConversation = db.MessageThreads.AsNoTracking()
+            .Where(t => (t.CustomerId == userId || t.HustlerId == userId)
+                && db.Messages.Any(m => m.ThreadId == t.Id && m.SenderId == t.CustomerId)
+                && db.Messages.Any(m => m.ThreadId == t.Id && m.SenderId == t.HustlerId))
+            .Select(t => t.CustomerId == userId ? t.HustlerId : t.CustomerId);
+        return await onLiveJobs.Union(inConversation).ToListAsync(ct);
+    }
 
     /// <summary><paramref name="userId"/>'s threads (or just <paramref name="onlyThreadId"/>), newest activity first, in five queries whatever their number.</summary>
     public async Task<List<ThreadResponse>> ViewsAsync(string userId, string? onlyThreadId, CancellationToken ct)
     {
         var threads = await db.MessageThreads.AsNoTracking()
             .Where(t => (t.CustomerId == userId || t.HustlerId == userId) && (onlyThreadId == null || t.Id == onlyThreadId))
-            .Join(db.Jobs, t => t.JobId, j => j.Id, (t, j) => new ThreadOnJob(t, j.Title, j.HustlerId))
+            .Join(db.Jobs, t => t.JobId, j => j.Id, (t, j) => new ThreadOnJob(t, j.Title, j.HustlerId, j.Status))
             .ToListAsync(ct);
         if (threads.Count == 0)
         {
@@ -185,11 +205,12 @@ public sealed class ThreadStore(HustleDb db, FeedWriter feed, IFeedPublisher pub
             .Where(m => ids.Contains(m.ThreadId) && db.MessageThreads.Any(t => t.Id == m.ThreadId && t.LastMessageSeq == m.Seq))
             .ToDictionaryAsync(m => m.ThreadId, ct);
         var counterpartIds = threads.Select(t => t.Thread.OtherMember(userId)).Distinct().ToList();
+        var shared = (await CounterpartsOfAsync(userId, ct)).ToHashSet(StringComparer.Ordinal);
         var people = await db.Users.AsNoTracking()
             .Where(u => counterpartIds.Contains(u.Id))
             .Select(u => new { u.Id, u.DisplayName, u.LastSeenAt })
             .ToDictionaryAsync(u => u.Id, ct);
-        var online = await presence.OnlineAmongAsync(counterpartIds);
+        var online = await presence.OnlineAmongAsync([.. counterpartIds.Where(shared.Contains)]);
 
         return
         [
@@ -203,6 +224,7 @@ public sealed class ThreadStore(HustleDb db, FeedWriter feed, IFeedPublisher pub
                     var otherId = thread.OtherMember(userId);
                     var other = people.GetValueOrDefault(otherId);
                     var isOnline = online.Contains(otherId);
+                    var lastSeenAt = shared.Contains(otherId) && !isOnline ? other?.LastSeenAt : null;
                     var name = other is { DisplayName.Length: > 0 } ? other.DisplayName : otherId == thread.CustomerId ? "Customer" : "Hustler";
                     var reason = t.ReadOnlyReason;
                     return new ThreadResponse(
@@ -211,7 +233,7 @@ public sealed class ThreadStore(HustleDb db, FeedWriter feed, IFeedPublisher pub
                         t.JobTitle,
                         thread.CustomerId,
                         thread.HustlerId,
-                        new CounterpartResponse(otherId, name, isOnline, isOnline ? null : other?.LastSeenAt),
+                        new CounterpartResponse(otherId, name, isOnline, lastSeenAt),
                         unread.GetValueOrDefault(thread.Id),
                         reason is not null,
                         reason,

@@ -1,3 +1,4 @@
+using Hustle.Domain.Jobs;
 using Hustle.Domain.Messaging;
 
 namespace Hustle.Web.Messaging;
@@ -15,7 +16,10 @@ public sealed record MessageResponse(string Id, string ThreadId, string SenderId
     public static MessageResponse Unread(Message m) => new(m.Id, m.ThreadId, m.SenderId, m.Body, m.CreatedAt, ReadByOther: false);
 }
 
-/// <summary>The other member of a thread, as the viewer sees them. <see cref="LastSeenAt"/> is null while online.</summary>
+/// <summary>
+/// The other member of a thread, as the viewer sees them. <see cref="LastSeenAt"/> is null while online. Presence
+/// is shown only to people who share it (<see cref="ThreadStore.CounterpartsOfAsync"/>): anyone else sees offline, never seen.
+/// </summary>
 public sealed record CounterpartResponse(string Id, string DisplayName, bool Online, DateTimeOffset? LastSeenAt);
 
 public sealed record ThreadResponse(
@@ -32,19 +36,22 @@ public sealed record ThreadResponse(
     string? LastReadMessageId,
     DateTimeOffset CreatedAt);
 
-/// <summary>A thread with what the job says about it: its title and who, if anyone, was chosen.</summary>
-public sealed record ThreadOnJob(MessageThread Thread, string JobTitle, string? AssignedHustlerId)
+/// <summary>A thread with what the job says about it: its title, who, if anyone, was chosen, and whether it is over.</summary>
+public sealed record ThreadOnJob(MessageThread Thread, string JobTitle, string? AssignedHustlerId, JobStatus JobStatus)
 {
-    public string? ReadOnlyReason => Thread.ReadOnlyReason(AssignedHustlerId);
+    public string? ReadOnlyReason =>
+        Thread.ReadOnlyReason(AssignedHustlerId, jobClosed: JobStatus is JobStatus.Paid or JobStatus.Cancelled or JobStatus.Expired);
 
     public void EnsureWritable()
     {
-        if (ReadOnlyReason is not null)
+        if (ReadOnlyReason is { } reason)
         {
             throw new Infrastructure.ApiProblem(
                 StatusCodes.Status409Conflict,
                 "thread_read_only",
-                "The customer chose another hustler for this job, so this conversation is read-only now.");
+                reason == MessageThread.AnotherHustlerChosen
+                    ? "The customer chose another hustler for this job, so this conversation is read-only now."
+                    : "This job is over (paid, cancelled or expired), so this conversation is read-only now.");
         }
     }
 }

@@ -9,7 +9,7 @@ public interface ISyncClient
     /// <summary>The other member of a thread is typing in it. Ephemeral: never in the feed.</summary>
     Task Typing(TypingSignal signal);
 
-    /// <summary>Someone who shares a thread with this user came online or went offline. Ephemeral: never in the feed.</summary>
+    /// <summary>Someone who shares presence with this user (a live job, or a conversation both wrote in) came online or went offline. Ephemeral: never in the feed.</summary>
     Task Presence(PresenceSignal signal);
 }
 

@@ -70,8 +70,8 @@ public sealed class InMemoryPresenceStore : IPresenceStore
 }
 
 /// <summary>
-/// Turns hub connections into presence: the first connection of a user tells the people who share a thread with
-/// them that they are online; the last one to close records <c>lastSeenAt</c> and tells them they are offline.
+/// Turns hub connections into presence: the first connection of a user tells the people who share presence with
+/// them (<see cref="ThreadStore.CounterpartsOfAsync"/>) that they are online; the last one to close records <c>lastSeenAt</c> and tells them they are offline.
 /// Telling is best effort: a failure is logged and never fails the connect (SignalR would then drop the connection
 /// without a disconnect, and the store would keep the user online for ever).
 /// </summary>
@@ -112,6 +112,29 @@ public sealed class PresenceTracker(
         if ((await store.OnlineAmongAsync([userId])).Count == 0)
         {
             await TellCounterpartsAsync(new PresenceSignal(userId, Online: false, LastSeenAt: at));
+        }
+    }
+
+    /// <summary>
+    /// Two people just came to share presence (the second of them wrote in their thread): each who is online is
+    /// shown to the other now, rather than at their next connect.
+    /// </summary>
+    public async Task IntroduceAsync(string userId, string otherId)
+    {
+        try
+        {
+            var online = await store.OnlineAmongAsync([userId, otherId]);
+            foreach (var (who, to) in new[] { (userId, otherId), (otherId, userId) })
+            {
+                if (online.Contains(who))
+                {
+                    await hub.Clients.User(to).Presence(new PresenceSignal(who, Online: true, LastSeenAt: null));
+                }
+            }
+        }
+        catch (Exception e)
+        {
+            log.LogWarning(e, "Could not introduce the presence of {User} and {Other}.", userId, otherId);
         }
     }
 

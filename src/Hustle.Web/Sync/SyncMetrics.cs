@@ -5,7 +5,7 @@ namespace Hustle.Web.Sync;
 
 /// <summary>
 /// The sync layer's OpenTelemetry meter <c>Hustle.Sync</c>: connections by transport, events written, pushes sent
-/// and the delay from commit to push. Read it live with <c>dotnet-counters monitor -n Hustle.Web --counters Hustle.Sync</c>,
+/// (failed, dropped when the queue is full) and the delay from commit to push. Read it live with <c>dotnet-counters monitor -n Hustle.Web --counters Hustle.Sync</c>,
 /// or as a snapshot of this node at <c>GET /api/ops/metrics</c>.
 /// </summary>
 public sealed class SyncMetrics
@@ -16,6 +16,7 @@ public sealed class SyncMetrics
     private readonly Counter<long> _eventsWritten;
     private readonly Counter<long> _pushesSent;
     private readonly Counter<long> _pushesFailed;
+    private readonly Counter<long> _pushesDropped;
     private readonly Histogram<double> _pushLatency;
     private readonly UpDownCounter<long> _connections;
     private readonly ConcurrentDictionary<string, long> _byTransport = new();
@@ -23,6 +24,7 @@ public sealed class SyncMetrics
     private long _eventsWrittenTotal;
     private long _pushesSentTotal;
     private long _pushesFailedTotal;
+    private long _pushesDroppedTotal;
 
     public SyncMetrics(IMeterFactory meters)
     {
@@ -30,6 +32,7 @@ public sealed class SyncMetrics
         _eventsWritten = meter.CreateCounter<long>("hustle.feed.events_written", "{event}", "Feed entries written (one per recipient).");
         _pushesSent = meter.CreateCounter<long>("hustle.sync.pushes_sent", "{push}", "Envelopes handed to SignalR for a user.");
         _pushesFailed = meter.CreateCounter<long>("hustle.sync.pushes_failed", "{push}", "Pushes that threw; the feed still has the event.");
+        _pushesDropped = meter.CreateCounter<long>("hustle.sync.pushes_dropped", "{push}", "Pushes dropped because the push queue was full; the feed still has the event.");
         _pushLatency = meter.CreateHistogram<double>("hustle.sync.push_latency", "ms", "From commit of the change to the push being sent.");
         _connections = meter.CreateUpDownCounter<long>("hustle.sync.connections", "{connection}", "Open hub connections, by transport.");
     }
@@ -52,6 +55,12 @@ public sealed class SyncMetrics
     {
         _pushesFailed.Add(1);
         Interlocked.Increment(ref _pushesFailedTotal);
+    }
+
+    public void PushDropped()
+    {
+        _pushesDropped.Add(1);
+        Interlocked.Increment(ref _pushesDroppedTotal);
     }
 
     public void Connected(string transport)
@@ -77,6 +86,7 @@ public sealed class SyncMetrics
             Interlocked.Read(ref _eventsWrittenTotal),
             sent,
             Interlocked.Read(ref _pushesFailedTotal),
+            Interlocked.Read(ref _pushesDroppedTotal),
             new LatencySummary(window.Length, At(0.5), At(0.95), At(0.99), window.Length == 0 ? 0 : window[^1]),
             RuntimeSnapshot.Now());
     }
@@ -116,4 +126,4 @@ public sealed record RuntimeSnapshot(
 
 public sealed record LatencySummary(int Samples, double P50Ms, double P95Ms, double P99Ms, double MaxMs);
 
-public sealed record SyncMetricsSnapshot(IReadOnlyDictionary<string, long> ConnectionsByTransport, long EventsWritten, long PushesSent, long PushesFailed, LatencySummary PushLatency, RuntimeSnapshot Runtime);
+public sealed record SyncMetricsSnapshot(IReadOnlyDictionary<string, long> ConnectionsByTransport, long EventsWritten, long PushesSent, long PushesFailed, long PushesDropped, LatencySummary PushLatency, RuntimeSnapshot Runtime);

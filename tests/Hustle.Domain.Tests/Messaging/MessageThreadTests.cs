@@ -21,11 +21,14 @@ public sealed class MessageThreadTests
     }
 
     [Theory]
-    [InlineData(null, null)]
-    [InlineData("hustler", null)]
-    [InlineData("someone-else", MessageThread.AnotherHustlerChosen)]
-    public void A_thread_is_read_only_exactly_when_the_job_went_to_another_hustler(string? assignedHustler, string? reason) =>
-        Assert.Equal(reason, Thread().ReadOnlyReason(assignedHustler));
+    [InlineData(null, false, null)]
+    [InlineData("hustler", false, null)]
+    [InlineData("hustler", true, null)]
+    [InlineData("someone-else", false, MessageThread.AnotherHustlerChosen)]
+    [InlineData("someone-else", true, MessageThread.AnotherHustlerChosen)]
+    [InlineData(null, true, MessageThread.JobClosed)]
+    public void A_thread_is_read_only_when_the_job_went_to_another_hustler_or_closed_without_this_one(string? assignedHustler, bool jobClosed, string? reason) =>
+        Assert.Equal(reason, Thread().ReadOnlyReason(assignedHustler, jobClosed));
 
     [Fact]
     public void A_customer_cannot_open_a_thread_with_themselves() =>

@@ -6,6 +6,7 @@ using Hustle.Web.Sync;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
 
 namespace Hustle.Web.Tests.Sync;
 
@@ -23,7 +24,7 @@ public sealed class FeedPublisherTests
         hub.Behaviour["broken"] = _ => Task.FromException(new InvalidOperationException("No connection is active/available to service this operation."));
         using var meters = new ServiceCollection().AddMetrics().BuildServiceProvider();
         var metrics = new SyncMetrics(meters.GetRequiredService<IMeterFactory>());
-        using var publisher = new SignalRFeedPublisher(hub, metrics, NullLogger<SignalRFeedPublisher>.Instance);
+        using var publisher = new SignalRFeedPublisher(hub, metrics, Options.Create(new PushQueueOptions()), TimeProvider.System, NullLogger<SignalRFeedPublisher>.Instance);
         await publisher.StartAsync(CancellationToken.None);
 
         publisher.Publish([Push("stuck", 1), Push("broken", 1), Push("ok", 1)]);
@@ -42,7 +43,7 @@ public sealed class FeedPublisherTests
         new(user, new FeedEnvelope(seq, $"evt_{user}_{seq}", "JOB_UPDATED", "job_1", TestApp.Start, JsonDocument.Parse("{}").RootElement), 0);
 
     /// <summary>A hub context whose sends per user do what the test says; everything else delivers.</summary>
-    private sealed class ScriptedHub : IHubContext<SyncHub, ISyncClient>, IHubClients<ISyncClient>
+    public sealed class ScriptedHub : IHubContext<SyncHub, ISyncClient>, IHubClients<ISyncClient>
     {
         public ConcurrentDictionary<string, Func<FeedEnvelope, Task>> Behaviour { get; } = new();
 

@@ -77,8 +77,12 @@ public sealed class MessagingLiveTests(TestApp app) : IClassFixture<TestApp>
         await using var customerLive = await HubInbox.ConnectAsync(app, customer);
         await using var strangerLive = await HubInbox.ConnectAsync(app, stranger);
         var (_, threadId) = await Chat.ThreadAsync(customer, hustler, customerLive);
+        await hustler.SendAsync(threadId, "Hello");
+        await customer.SendAsync(threadId, "Hi");
+        await customerLive.NextEventAsync(EventTypes.MessageCreated);
+        await customerLive.NextEventAsync(EventTypes.MessageCreated);
 
-        // The hustler comes online: their counterpart is told, the stranger is not.
+        // The hustler comes online: their counterpart in the conversation is told, the stranger is not.
         var hustlerLive = await HubInbox.ConnectAsync(app, hustler);
         await customerLive.NextAsync<PresenceSignal>(p => p.UserId == hustler.Id && p.Online);
         var sent = await hustler.SendAsync(threadId, "Secret gate code is 1234");
@@ -151,10 +155,14 @@ public sealed class MessagingLiveTests(TestApp app) : IClassFixture<TestApp>
         await hustlerLive.AssertNothingArrivedAsync();
 
         // The customer's own reply is never unread for them; the laptop reads the rest.
+        // It is also the customer's first word in the thread: from now on both share presence, told at once
+        // (the message comes through the push queue, so the two arrive in either order).
         var reply = await customer.SendAsync(threadId, "Great, see you");
         foreach (var device in new[] { phone, laptop, hustlerLive })
         {
-            Assert.Equal(reply.Str("id"), (await device.NextEventAsync(EventTypes.MessageCreated)).Data.Str("messageId"));
+            var arrived = new[] { await device.NextAsync<object>(), await device.NextAsync<object>() };
+            Assert.Equal(reply.Str("id"), arrived.OfType<FeedEnvelope>().Single(e => e.Type == EventTypes.MessageCreated).Data.Str("messageId"));
+            Assert.True(Assert.Single(arrived.OfType<PresenceSignal>()).Online);
         }
 
         Assert.Equal(1, (await customer.ThreadAsync(threadId)).GetProperty("unreadCount").GetInt32());

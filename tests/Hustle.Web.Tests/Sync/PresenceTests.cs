@@ -14,7 +14,7 @@ public sealed class PresenceTests(TestApp app) : IClassFixture<TestApp>
         var customer = await app.CreateUserAsync("customer");
         var hustler = await app.CreateUserAsync("hustler");
         var stranger = await app.CreateUserAsync("stranger");
-        var (_, threadId) = await Chat.ThreadAsync(customer, hustler);
+        var (_, threadId) = await Chat.ConversationAsync(customer, hustler);
         await using var customerLive = await HubInbox.ConnectAsync(app, customer);
         await using var strangerLive = await HubInbox.ConnectAsync(app, stranger);
 
@@ -75,7 +75,7 @@ public sealed class PresenceTests(TestApp app) : IClassFixture<TestApp>
         var customer = await app.CreateUserAsync("customer");
         var hustler = await app.CreateUserAsync("hustler");
         var loner = await app.CreateUserAsync("loner");
-        await Chat.ThreadAsync(customer, hustler);
+        await Chat.ConversationAsync(customer, hustler);
         await using var customerLive = await HubInbox.ConnectAsync(app, customer);
         await using var lonerLive = await HubInbox.ConnectAsync(app, loner);
 

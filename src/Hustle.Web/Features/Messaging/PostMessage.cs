@@ -1,6 +1,7 @@
 using Hustle.Domain.Messaging;
 using Hustle.Web.Infrastructure;
 using Hustle.Web.Messaging;
+using Hustle.Web.Sync;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Hustle.Web.Features.Messaging;
@@ -13,12 +14,17 @@ public sealed record PostMessageRequest(string? Body);
 /// </summary>
 public static class PostMessage
 {
-    public static async Task<Created<MessageResponse>> Handle(string id, PostMessageRequest? body, CurrentUser me, ThreadStore threads, CancellationToken ct)
+    public static async Task<Created<MessageResponse>> Handle(string id, PostMessageRequest? body, CurrentUser me, ThreadStore threads, PresenceTracker presence, CancellationToken ct)
     {
         new RequestRules().Text("body", body?.Body, Message.MaxBodyLength, multiline: true).ThrowIfAny();
         var thread = await threads.GetForMemberAsync(id, me.Id, ct);
         thread.EnsureWritable();
         var message = await threads.AddMessageAsync(thread.Thread, me.Id, body!.Body!, ct);
+        if (await threads.StartedConversationAsync(thread.Thread, message, CancellationToken.None))
+        {
+            await presence.IntroduceAsync(me.Id, thread.Thread.OtherMember(me.Id));
+        }
+
         return TypedResults.Created($"/api/threads/{thread.Thread.Id}/messages", MessageResponse.Unread(message));
     }
 }

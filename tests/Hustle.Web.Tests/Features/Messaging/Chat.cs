@@ -25,6 +25,15 @@ public static class Chat
         return (jobId, thread.Str("id"));
     }
 
+    /// <summary>A thread in which both have written (the hustler asked, the customer answered): they share presence.</summary>
+    public static async Task<(string JobId, string ThreadId)> ConversationAsync(TestUser customer, TestUser hustler)
+    {
+        var (jobId, threadId) = await ThreadAsync(customer, hustler);
+        await hustler.SendAsync(threadId, "Is the sink under the window?");
+        await customer.SendAsync(threadId, "Yes, it is.");
+        return (jobId, threadId);
+    }
+
     public static async Task<JsonElement> SendAsync(this TestUser user, string threadId, string body) =>
         await (await user.Client.PostAsJsonAsync($"/api/threads/{threadId}/messages", new { body })).Json(HttpStatusCode.Created);
 
