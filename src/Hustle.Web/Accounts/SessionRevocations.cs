@@ -85,10 +85,16 @@ public sealed class SessionRevocations(
 /// <summary>Listens for the other nodes' revocations on Redis (only when <c>Hustle:Redis</c> is set).</summary>
 public sealed class RevocationListener(IServiceProvider services, SessionRevocations revocations, ILogger<RevocationListener> log) : BackgroundService
 {
+    private readonly TaskCompletionSource _subscribed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>Completes once this node hears the other nodes' revocations (at once without Redis: there are none).</summary>
+    public Task Subscribed => _subscribed.Task;
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         if (services.GetService<BackplaneConnection>() is not { } backplane)
         {
+            _subscribed.TrySetResult();
             return;
         }
 
@@ -99,6 +105,7 @@ public sealed class RevocationListener(IServiceProvider services, SessionRevocat
                 await backplane.WaitUntilConnectedAsync(stoppingToken);
                 var subscriber = (await backplane.ConnectAsync()).GetSubscriber();
                 await subscriber.SubscribeAsync(SessionRevocations.Channel, (_, message) => revocations.ApplyMessage(message.ToString()));
+                _subscribed.TrySetResult();
                 return;
             }
             catch (Exception e) when (e is RedisException or TimeoutException)

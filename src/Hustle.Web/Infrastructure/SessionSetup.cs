@@ -18,11 +18,11 @@ public static class SessionSetup
         services.AddSingleton<SessionCheck>();
         services.AddSingleton<LiveConnections>();
         services.AddSingleton<SessionRevocations>();
-        services.AddHostedService<RevocationListener>();
+        services.AddSingleton<RevocationListener>();
+        services.AddHostedService(sp => sp.GetRequiredService<RevocationListener>());
         services.AddSingleton<SessionHubFilter>();
         services.Configure<HubOptions>(o => o.AddFilter<SessionHubFilter>());
         services.AddSingleton<SignInThrottle>();
-        services.AddSingleton<SignInThrottleFilter>();
         services.TryAddSingleton<IRegisteredAgainNotice, SilentRegisteredAgainNotice>();
 
         services.AddScoped<HustleSignInManager>();
