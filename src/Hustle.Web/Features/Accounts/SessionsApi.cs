@@ -30,7 +30,7 @@ public static class SessionsApi
                 route.Metadata.Add(new ExcludeFromDescriptionAttribute());
             }
         });
-        auth.MapPost("/refresh", RefreshAsync).RequireRateLimiting(rateLimitPolicy);
+        auth.MapPost("/refresh", RefreshAsync).RequireRateLimiting(rateLimitPolicy).Produces<AccessTokenResponse>();
         auth.MapPost("/logout", LogoutAsync).RequireAuthorization();
     }
 
