@@ -20,7 +20,8 @@ namespace Hustle.Web.Tools;
 /// <para>
 /// <c>--tokens FILE</c> also writes one line per user, <c>id TAB email TAB accessToken</c>: the bearer token the
 /// login endpoint would answer, made with the app's own <see cref="BearerTokenOptions.BearerTokenProtector"/>
-/// (same claims as a password sign-in, same lifetime). A node with the same data-protection key ring and content
+/// (same claims as a password sign-in, same lifetime), each in a session of its own recorded in the database, so the
+/// node's session check accepts it until that session is signed out. A node with the same data-protection key ring and content
 /// root (same machine, same build folder) accepts them.
 /// </para>
 /// </summary>
@@ -76,18 +77,30 @@ public static class SeedUsers
         PaymentMethod = "pm_card_visa",
     };
 
-    /// <summary>What <c>POST /api/auth/login</c> would hand out, minus the password check.</summary>
-    private static async Task WriteTokensAsync(IServiceProvider services, IEnumerable<User> users, string path)
+    /// <summary>What <c>POST /api/auth/login</c> would hand out, minus the password check: a session each, and its bearer token.</summary>
+    private static async Task WriteTokensAsync(IServiceProvider services, IReadOnlyList<User> users, string path)
     {
         var options = services.GetRequiredService<IOptionsMonitor<BearerTokenOptions>>().Get(IdentityConstants.BearerScheme);
         var principals = services.GetRequiredService<IUserClaimsPrincipalFactory<User>>();
         var now = services.GetRequiredService<TimeProvider>().GetUtcNow();
+        var sessions = users.Select(u => new UserSession { Id = SessionClaims.NewId(), UserId = u.Id, CreatedAt = now }).ToList();
+        var db = services.GetRequiredService<HustleDb>();
+        foreach (var batch in sessions.Chunk(BatchSize))
+        {
+            await using var transaction = await db.Database.BeginTransactionAsync();
+            db.AddRange(batch);
+            await db.SaveChangesAsync();
+            await transaction.CommitAsync();
+            db.ChangeTracker.Clear();
+        }
+
         await using var file = new StreamWriter(path);
-        foreach (var user in users)
+        foreach (var (user, session) in users.Zip(sessions))
         {
             var principal = await principals.CreateAsync(user);
-            // A password sign-in adds the authentication method, as SignInManager does.
+            // A password sign-in adds the authentication method and its session, as SignInManager does.
             principal.Identities.First().AddClaim(new Claim("amr", "pwd"));
+            principal.Identities.First().AddClaims(HustleSignInManager.SessionClaimsOf(session.Id, 0));
             var properties = new AuthenticationProperties { ExpiresUtc = now + options.BearerTokenExpiration };
             var token = options.BearerTokenProtector.Protect(new AuthenticationTicket(principal, properties, $"{IdentityConstants.BearerScheme}:AccessToken"));
             await file.WriteLineAsync($"{user.Id}\t{user.Email}\t{token}");

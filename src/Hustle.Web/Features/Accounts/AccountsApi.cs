@@ -22,12 +22,8 @@ public static class AccountsApi
     public static IEndpointRouteBuilder MapAccounts(this IEndpointRouteBuilder app)
     {
         var auth = app.MapGroup("/api/auth").WithTags("Accounts");
-        auth.MapIdentityApi<User>().RequireRateLimiting(SignInPolicy);
-        auth.MapPost("/logout", async (HttpContext http) =>
-        {
-            await http.SignOutAsync(IdentityConstants.ApplicationScheme);
-            return TypedResults.Ok();
-        }).RequireAuthorization();
+        var identity = auth.MapIdentityApi<User>().RequireRateLimiting(SignInPolicy).AddEndpointFilter<IEndpointConventionBuilder, SignInThrottleFilter>();
+        auth.MapSessions(identity, SignInPolicy);
 
         var me = app.MapGroup("/api/me").WithTags("Accounts").RequireAuthorization();
         me.MapGet("/", GetMe);
