@@ -10,6 +10,7 @@ using Hustle.Web.Tools;
 var builder = WebApplication.CreateBuilder(args);
 
 builder.Services.AddHustleCore(builder.Configuration);
+builder.Services.AddUserLimits(builder.Configuration);
 builder.Services.AddHustleData(builder.Configuration, builder.Environment);
 builder.Services.AddHustleAccounts();
 builder.Services.AddHustleSessions(builder.Configuration);

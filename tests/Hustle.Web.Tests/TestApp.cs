@@ -64,6 +64,9 @@ public class TestApp : WebApplicationFactory<Program>
         builder.UseSetting("Hustle:RateLimits:SignInPerMinute", "100000");
         builder.UseSetting("Hustle:RateLimits:CodeEntryPerMinute", "100000");
         builder.UseSetting("Hustle:RateLimits:MessagesPerMinute", "100000");
+        builder.UseSetting("Hustle:RateLimits:JobsPerMinute", "100000");
+        builder.UseSetting("Hustle:RateLimits:OffersPerMinute", "100000");
+        builder.UseSetting("Hustle:RateLimits:ThreadsPerMinute", "100000");
         builder.UseSetting("Hustle:Operators:0", "operator@hustle.test");
         foreach (var (key, value) in Settings)
         {

@@ -398,7 +398,7 @@ public sealed class Job
         Apply(row, customer, now, reason, new() { ["disputed"] = true, ["reason"] = reason }, EventTypes.JobDisputed, [CustomerId, HustlerId!]);
     }
 
-    /// <summary>An operator settles a dispute by cancelling the job; the caller has voided the hold.</summary>
+    /// <summary>An operator settles a dispute by cancelling the job; the caller voids the hold once this is committed.</summary>
     public void ResolveDisputeByCancelling(Actor operatorActor, string? reason, DateTimeOffset now)
     {
         var row = EnsureResolvable(operatorActor);

@@ -179,11 +179,25 @@ public sealed class ThreadStore(HustleDb db, FeedWriter feed, IFeedPublisher pub
         return await onLiveJobs.Union(inConversation).ToListAsync(ct);
     }
 
-    /// <summary><paramref name="userId"/>'s threads (or just <paramref name="onlyThreadId"/>), newest activity first, in five queries whatever their number.</summary>
-    public async Task<List<ThreadResponse>> ViewsAsync(string userId, string? onlyThreadId, CancellationToken ct)
+    /// <summary>
+    /// <paramref name="userId"/>'s threads (or just <paramref name="onlyThreadId"/>), newest activity first, in five
+    /// queries whatever their number. With <paramref name="take"/>: only the <paramref name="take"/> newest threads
+    /// opened before <paramref name="after"/> (creation time, then id: an order that new messages do not change).
+    /// </summary>
+    public async Task<List<ThreadResponse>> ViewsAsync(string userId, string? onlyThreadId, CancellationToken ct, PageKey? after = null, int take = int.MaxValue)
     {
-        var threads = await db.MessageThreads.AsNoTracking()
-            .Where(t => (t.CustomerId == userId || t.HustlerId == userId) && (onlyThreadId == null || t.Id == onlyThreadId))
+        var mine = db.MessageThreads.AsNoTracking()
+            .Where(t => (t.CustomerId == userId || t.HustlerId == userId) && (onlyThreadId == null || t.Id == onlyThreadId));
+        if (after is { } key)
+        {
+            var (at, id) = (key.Time(), key.Id);
+            mine = mine.Where(t => t.CreatedAt < at || (t.CreatedAt == at && string.Compare(t.Id, id) < 0));
+        }
+
+        var threads = await mine
+            .OrderByDescending(t => t.CreatedAt)
+            .ThenByDescending(t => t.Id)
+            .Take(take)
             .Join(db.Jobs, t => t.JobId, j => j.Id, (t, j) => new ThreadOnJob(t, j.Title, j.HustlerId, j.Status))
             .ToListAsync(ct);
         if (threads.Count == 0)

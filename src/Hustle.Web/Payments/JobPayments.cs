@@ -58,6 +58,21 @@ public sealed class JobPayments(IPaymentGateway gateway, IDbContextFactory<Hustl
         RunAsync(jobId, "void", VoidKey(jobId, holdId), amount, holdId, null,
             (g, key) => g.VoidAsync(new HoldRequest(holdId, key), ct), ct);
 
+    /// <summary>
+    /// A void written to the journal in the caller's context, so it commits or rolls back with the transition that
+    /// gives the hold up; <see cref="SettleJournaledVoidAsync"/> makes the call once that committed. A process that
+    /// stops in between leaves the call <c>Started</c>, and <c>PaymentReconciler</c> repeats it with the same key.
+    /// </summary>
+    public PaymentCall JournalVoid(HustleDb db, string jobId, string holdId, long amount)
+    {
+        var entry = new PaymentCall { JobId = jobId, Operation = "void", IdempotencyKey = VoidKey(jobId, holdId), Amount = amount, HoldId = holdId, State = PaymentCallState.Started, StartedAt = clock.GetUtcNow() };
+        db.Add(entry);
+        return entry;
+    }
+
+    public Task<GatewayResult> SettleJournaledVoidAsync(HustleDb db, PaymentCall entry, CancellationToken ct) =>
+        SettleAsync(db, entry, () => gateway.VoidAsync(new HoldRequest(entry.HoldId!, entry.IdempotencyKey), ct), ct);
+
     public Task<GatewayResult> RefundAsync(string jobId, Payment payment, long amount, CancellationToken ct) =>
         RunAsync(jobId, "refund", $"job/{jobId}/refund/{payment.HoldId}/{payment.RefundedAmount}", amount, payment.HoldId, null,
             (g, key) => g.RefundAsync(new RefundRequest(payment.HoldId!, amount, key), ct), ct);

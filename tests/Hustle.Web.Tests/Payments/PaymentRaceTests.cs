@@ -103,7 +103,7 @@ public sealed class PaymentRaceTests() : LifecycleTest(new ScriptedGatewayApp())
 
         var resolve = await op.PostAsync($"/api/jobs/{jobId}/resolve-cancel");
 
-        // The void went first, so the confirmation could not charge; whichever committed, no money moved.
+        // The cancel committed before the void, so the confirmation that came meanwhile found the job cancelled.
         Assert.False(confirm!.IsSuccessStatusCode);
         if (!resolve.IsSuccessStatusCode)
         {

@@ -6,10 +6,13 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Hustle.Web.Features.Jobs;
 
-/// <summary>Jobs other people posted that are open to offers, newest first, without their addresses.</summary>
+/// <summary>
+/// Jobs other people posted that are open to offers, newest first (id as tie-break), without their addresses; a page
+/// at a time (<see cref="Paging"/>).
+/// </summary>
 public static class BrowseJobs
 {
-    public static async Task<IReadOnlyList<JobResponse>> Handle(string? status, int? limit, CurrentUser me, HustleDb db, TimeProvider clock, CancellationToken ct)
+    public static async Task<IReadOnlyList<JobResponse>> Handle(string? status, int? limit, string? after, HttpContext http, CurrentUser me, HustleDb db, TimeProvider clock, CancellationToken ct)
     {
         JobStatus[] wanted = status switch
         {
@@ -18,19 +21,26 @@ public static class BrowseJobs
             "REQUESTED" => [JobStatus.Requested],
             _ => throw ApiProblem.Validation($"status '{status}' is not one to browse: use OPEN or REQUESTED."),
         };
-        if (limit is < 1 or > 200)
-        {
-            throw ApiProblem.Validation("limit must be between 1 and 200.");
-        }
+        var take = Paging.Limit(limit);
+        var from = Paging.Read(after);
 
         var now = clock.GetUtcNow();
         var userId = me.Id;
-        var jobs = await db.Jobs.AsNoTracking()
+        var query = db.Jobs.AsNoTracking()
             .Include(j => j.Offers)
-            .Where(j => wanted.Contains(j.Status) && j.CustomerId != userId && j.ExpiresAt > now)
+            .Where(j => wanted.Contains(j.Status) && j.CustomerId != userId && j.ExpiresAt > now);
+        if (from is { } key)
+        {
+            var (at, id) = (key.Time(), key.Id);
+            query = query.Where(j => j.CreatedAt < at || (j.CreatedAt == at && string.Compare(j.Id, id) < 0));
+        }
+
+        var jobs = await query
             .OrderByDescending(j => j.CreatedAt)
-            .Take(limit ?? 50)
+            .ThenByDescending(j => j.Id)
+            .Take(take + 1)
             .ToListAsync(ct);
+        Paging.Cut(http, jobs, take, j => Paging.KeyOf(j.CreatedAt, j.Id));
         return [.. jobs.Select(j => JobViews.For(j, userId))];
     }
 }

@@ -1,5 +1,6 @@
 using Hustle.Web.Features.Lifecycle;
 using Hustle.Web.Features.Offers;
+using Hustle.Web.Infrastructure;
 
 namespace Hustle.Web.Features.Jobs;
 
@@ -8,13 +9,13 @@ public static class JobsApi
     public static IEndpointRouteBuilder MapJobs(this IEndpointRouteBuilder app)
     {
         var jobs = app.MapGroup("/api/jobs").WithTags("Jobs").RequireAuthorization();
-        jobs.MapPost("/", PostJob.Handle);
+        jobs.MapPost("/", PostJob.Handle).RequireRateLimiting(UserLimits.PostJobs);
         jobs.MapGet("/", BrowseJobs.Handle);
         jobs.MapGet("/mine", MyJobs.Handle);
         jobs.MapGet("/{id}", GetJob.Handle);
         jobs.MapPatch("/{id}", EditJob.Handle);
         jobs.MapGet("/{id}/history", JobHistory.Handle);
-        jobs.MapPost("/{id}/offers", MakeOffer.Handle);
+        jobs.MapPost("/{id}/offers", MakeOffer.Handle).RequireRateLimiting(UserLimits.MakeOffers);
         jobs.MapGet("/{id}/offers", ListOffers.Handle);
         jobs.MapPost("/{id}/unassign", Unassign.Handle);
         jobs.MapPost("/{id}/cancel", Disputes.Cancel);

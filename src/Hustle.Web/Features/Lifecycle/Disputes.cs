@@ -19,7 +19,12 @@ public static class Disputes
         return JobViews.For(job, me.Id);
     }
 
-    public static async Task<JobResponse> ResolveByCancelling(string id, ReasonRequest? body, CurrentUser me, JobStore jobs, JobPayments payments, TimeProvider clock, CancellationToken ct)
+    /// <summary>
+    /// The cancel and the void's journal entry commit together, under the job's and the payment's version checks; the
+    /// void runs only after that. Voiding first would leave a live job on a voided hold if another change won the
+    /// race. Should the void not be answered, the reconciler repeats the journaled call with the same key.
+    /// </summary>
+    public static async Task<JobResponse> ResolveByCancelling(string id, ReasonRequest? body, CurrentUser me, JobStore jobs, JobPayments payments, TimeProvider clock, ILogger<JobPayments> log, CancellationToken ct)
     {
         new RequestRules().Text("reason", body?.Reason, 1000, required: false, multiline: true).ThrowIfAny();
         // Anyone but an operator is treated as for every other job endpoint: a non-participant gets 404, a party 409.
@@ -28,12 +33,22 @@ public static class Disputes
         job.EnsureResolvable(actor);
 
         var payment = await JobPayments.LoadAsync(jobs.Db, job.Id, ct);
-        await payments.VoidAsync(job.Id, payment.HoldId!, payment.AuthorizedAmount, ct);
+        var voiding = payments.JournalVoid(jobs.Db, job.Id, payment.HoldId!, payment.AuthorizedAmount);
         job.ResolveDisputeByCancelling(actor, body?.Reason, clock.GetUtcNow());
         payment.VoidedAmount += payment.AuthorizedAmount;
         payment.AuthorizedAmount = 0;
         payment.UpdatedAt = clock.GetUtcNow();
         await jobs.SaveAsync(job, ct);
+
+        try
+        {
+            await payments.SettleJournaledVoidAsync(jobs.Db, voiding, CancellationToken.None);
+        }
+        catch (ApiProblem refused)
+        {
+            log.LogWarning("Void of hold {HoldId} after cancelling disputed job {JobId} failed ({Reason}); an unanswered one is repeated by the reconciler.", voiding.HoldId, job.Id, refused.Message);
+        }
+
         return JobViews.For(job, me.Id);
     }
 

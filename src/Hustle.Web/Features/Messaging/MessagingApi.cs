@@ -1,3 +1,5 @@
+using Hustle.Web.Infrastructure;
+
 namespace Hustle.Web.Features.Messaging;
 
 public static class MessagingApi
@@ -6,7 +8,7 @@ public static class MessagingApi
 
     public static IEndpointRouteBuilder MapMessaging(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/api/jobs/{id}/threads", OpenThread.Handle).WithTags("Messaging").RequireAuthorization();
+        app.MapPost("/api/jobs/{id}/threads", OpenThread.Handle).WithTags("Messaging").RequireAuthorization().RequireRateLimiting(UserLimits.OpenThreads);
 
         var threads = app.MapGroup("/api/threads").WithTags("Messaging").RequireAuthorization();
         threads.MapGet("/", ListThreads.Handle);

@@ -88,3 +88,20 @@ export const get = (path, opts) => api('GET', path, undefined, opts);
 export const post = (path, body, opts) => api('POST', path, body, opts);
 export const put = (path, body, opts) => api('PUT', path, body, opts);
 export const patch = (path, body, opts) => api('PATCH', path, body, opts);
+
+/** The next page of a list, from its `Link: <…>; rel="next"` header (every paged list sends one), or null. */
+export function nextPage(headers) {
+  const match = /<([^>]+)>\s*;\s*rel="?next"?/.exec(headers?.get('Link') ?? '');
+  return match ? match[1] : null;
+}
+
+/** Every item of a paged list, following its next links (at most `maxPages` pages: a list cannot keep us busy forever). */
+export async function getAll(path, { maxPages = 50 } = {}) {
+  let items = [];
+  for (let url = path, page = 0; url && page < maxPages; page++) {
+    const res = await api('GET', url, undefined, { withResponse: true });
+    items = items.concat(Array.isArray(res.data) ? res.data : []);
+    url = nextPage(res.headers);
+  }
+  return items;
+}

@@ -1,7 +1,7 @@
 // The app's in-memory state and the REST loaders that fill it. Views read `state` and re-render on `changed`
 // notifications; nothing here touches the connection (that is sync.js).
 
-import { get, post, ApiError } from './api.js';
+import { get, getAll, post, ApiError } from './api.js';
 
 export const state = {
   me: null,
@@ -137,8 +137,9 @@ export function refreshThreads() {
     try {
       do {
         threadsAgain = false;
-        const threads = await get('/api/threads');
-        state.threads = Array.isArray(threads) ? threads : (threads?.threads ?? []);
+        // Pages follow the threads' creation; the list shows the newest activity first.
+        const activity = (t) => String(t.lastMessage?.createdAt ?? t.createdAt ?? '');
+        state.threads = (await getAll('/api/threads')).sort((a, b) => activity(b).localeCompare(activity(a)));
         state.threadsLoaded = true;
         state.threadsError = false;
         changed('threads');

@@ -20,6 +20,7 @@ import { api, get } from './api.js';
 
 const FEED_PAGE_SIZE = 100;
 const MAX_FEED_PAGES = 200;
+const MAX_MINE_PAGES = 50; // pages of my jobs after the first: 2 550 jobs at the default page size
 const RETRY_CAP_MS = 30_000;
 // After a drop we say "reconnecting" for this long; after that (or at once when the browser is offline) we
 // say what we are doing: polling the feed.
@@ -188,7 +189,18 @@ async function loadSnapshot(s) {
   if (s.stopped) return;
   let mine = res.data;
   if (res.status === 304 && s.mineCache) mine = s.mineCache.body;
-  else if (res.headers.get('ETag')) s.mineCache = { etag: res.headers.get('ETag'), body: mine };
+  else {
+    // The list comes a page at a time; the first page's ETag covers every job, so the whole list is kept with it.
+    const jobs = [...(mine?.jobs ?? [])];
+    for (let next = mine?.nextCursor, page = 0; next && page < MAX_MINE_PAGES; page++) {
+      const more = await get(`/api/jobs/mine?after=${encodeURIComponent(next)}`, { cache: 'no-store' });
+      if (s.stopped) return;
+      jobs.push(...(more?.jobs ?? []));
+      next = more?.nextCursor;
+    }
+    mine = { ...mine, jobs, nextCursor: null };
+    if (res.headers.get('ETag')) s.mineCache = { etag: res.headers.get('ETag'), body: mine };
+  }
   s.lastSeq = Number(mine?.cursor) || 0;
   s.hasSnapshot = true;
   storeSeq(s);

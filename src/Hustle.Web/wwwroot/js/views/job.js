@@ -1,7 +1,7 @@
 // One job, from either side. Only the actions the job's status and the viewer's role allow are offered
 // (DESIGN §1); the server still has the last word and its refusal's `detail` is shown.
 import { h, setChildren, keyed, field, formError, showFormError, busy } from '../dom.js';
-import { get, post, patch, ApiError } from '../api.js';
+import { get, getAll, post, patch, ApiError } from '../api.js';
 import { state, putJob, refreshJob, threadsForJob, openQuestionThread, refreshThreads } from '../store.js';
 import { money, moneyInput, parseMoney, price, dateTime, time, clock, minutesText, hoursText, statusLabel, paymentLabel, shortId, relative } from '../format.js';
 import { toast, toastError } from '../toast.js';
@@ -95,8 +95,7 @@ export function mountJob(main, { jobId }) {
     if (offersVersion === job.version && offers) return;
     offersVersion = job.version;
     try {
-      const list = await get(`/api/jobs/${encodeURIComponent(jobId)}/offers`);
-      offers = Array.isArray(list) ? list : (list?.offers ?? []);
+      offers = await getAll(`/api/jobs/${encodeURIComponent(jobId)}/offers`);
       renderPanel();
     } catch (err) {
       offersVersion = null;
@@ -108,8 +107,7 @@ export function mountJob(main, { jobId }) {
     if (!job || historyVersion === job.version) return;
     historyVersion = job.version;
     try {
-      const entries = await get(`/api/jobs/${encodeURIComponent(jobId)}/history`);
-      renderHistory(Array.isArray(entries) ? entries : (entries?.entries ?? []));
+      renderHistory(await getAll(`/api/jobs/${encodeURIComponent(jobId)}/history`));
     } catch (err) {
       historyVersion = null;
       if (err.status !== 404) historyList.replaceChildren(h('li', { class: 'muted' }, 'Could not load the history.'));
