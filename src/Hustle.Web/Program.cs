@@ -1,4 +1,5 @@
 using Hustle.Web;
+using Hustle.Web.Accounts;
 using Hustle.Web.Features.Accounts;
 using Hustle.Web.Features.Jobs;
 using Hustle.Web.Features.Messaging;
@@ -12,6 +13,7 @@ var builder = WebApplication.CreateBuilder(args);
 builder.Services.AddHustleCore(builder.Configuration);
 builder.Services.AddHustleData(builder.Configuration, builder.Environment);
 builder.Services.AddHustleAccounts();
+builder.Services.AddKeyRingProtection(builder.Configuration);
 builder.Services.AddHustlePayments(builder.Configuration);
 builder.Services.AddHustleSync(builder.Configuration);
 builder.Services.AddHustleApiDocs();
@@ -20,6 +22,12 @@ var app = builder.Build();
 if (args is ["seed-users", ..])
 {
     await SeedUsers.RunAsync(app, args);
+    return;
+}
+
+if (OperatorCommand.Handles(args))
+{
+    Environment.ExitCode = await OperatorCommand.RunAsync(app, args);
     return;
 }
 
