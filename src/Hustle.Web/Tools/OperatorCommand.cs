@@ -3,7 +3,7 @@ using Hustle.Web.Accounts;
 namespace Hustle.Web.Tools;
 
 /// <summary>
-/// <c>Hustle.Web grant-operator EMAIL</c> and <c>Hustle.Web revoke-operator EMAIL</c>: the only way to make or unmake an
+/// <c>Hustle.Web grant-operator EMAIL [--setting=value…]</c> and <c>Hustle.Web revoke-operator EMAIL</c>: the only way to make or unmake an
 /// operator, run by whoever controls the deployment against the configured database. Both are idempotent; an address
 /// with no account is refused with exit code 1, a missing address with exit code 2. Revoking also signs the person out
 /// everywhere.
@@ -24,7 +24,8 @@ public static class OperatorCommand
 
     public static async Task<int> RunAsync(IServiceProvider services, string[] args, TextWriter output, TextWriter error)
     {
-        if (args is not [var command and (Grant or Revoke), var email] || string.IsNullOrWhiteSpace(email))
+        // Configuration may follow the address (--ConnectionStrings:Hustle=…), as it may follow any command.
+        if (args is not [var command and (Grant or Revoke), var email, ..] || string.IsNullOrWhiteSpace(email) || email.StartsWith('-'))
         {
             await error.WriteLineAsync($"usage: {Grant} EMAIL | {Revoke} EMAIL");
             return 2;

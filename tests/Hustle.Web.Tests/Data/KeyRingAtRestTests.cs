@@ -53,6 +53,27 @@ public sealed class KeyRingAtRestTests(TestApp app) : IClassFixture<TestApp>
     }
 
     [Fact]
+    public async Task Keys_stored_in_plain_text_before_are_removed_when_a_node_starts_and_revocations_stay()
+    {
+        await app.CreateUserAsync("before");
+        await using (var db = app.Db())
+        {
+            db.DataProtectionKeys.Add(new() { FriendlyName = "plain", Xml = "<key id=\"7d1c2f43-1111-4a4a-9b9b-000000000001\" version=\"1\"><descriptor><masterKey><value>AAAA</value></masterKey></descriptor></key>" });
+            db.DataProtectionKeys.Add(new() { FriendlyName = "revocation", Xml = "<revocation version=\"1\"><revocationDate>2026-01-01T00:00:00Z</revocationDate><key id=\"7d1c2f43-1111-4a4a-9b9b-000000000002\" /></revocation>" });
+            await db.SaveChangesAsync();
+        }
+
+        await using var restarted = new PeerNode(app, TestCertificate.Path);
+        _ = restarted.Server;
+
+        await using var after = app.Db();
+        var names = await after.DataProtectionKeys.Select(k => k.FriendlyName).ToListAsync();
+        Assert.DoesNotContain("plain", names);
+        Assert.Contains("revocation", names);
+        Assert.Contains(names, n => n!.StartsWith("key-", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void A_generated_certificate_is_owner_only_in_an_owner_only_folder_and_reused()
     {
         var folder = Path.Combine(Path.GetTempPath(), $"hustle-test-keys-{Guid.NewGuid():N}");
