@@ -23,7 +23,8 @@ public sealed class KeyRingAtRestTests(TestApp app) : IClassFixture<TestApp>
         await app.CreateUserAsync("keyed");
 
         await using var db = app.Db();
-        var keys = await db.DataProtectionKeys.Select(k => k.Xml).ToListAsync();
+        // Keys, not revocation entries (which carry no secret; another test of this class writes one).
+        var keys = (await db.DataProtectionKeys.Select(k => k.Xml!).ToListAsync()).Where(xml => xml.StartsWith("<key ", StringComparison.Ordinal)).ToList();
         Assert.NotEmpty(keys);
         Assert.All(keys, xml =>
         {
