@@ -106,8 +106,17 @@ public sealed class KeyRingAtRestTests(TestApp app) : IClassFixture<TestApp>
 /// <summary>A node on a SQLite file in a folder that does not exist yet, whatever provider this test run is for.</summary>
 public sealed class FreshFolderSqliteApp() : TestApp(TestDatabase.CreateSqlite(Path.Combine(Path.GetTempPath(), $"hustle-test-{Guid.NewGuid():N}", "data", "hustle.db")), new FakeTimeProvider(Start), ownsDatabase: true)
 {
+    private bool _disposed;
+
+    /// <summary>Once: the factory's DisposeAsync and Dispose both end here, and the second would find the folder gone.</summary>
     protected override void Dispose(bool disposing)
     {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
         base.Dispose(disposing);
         var folder = Path.GetDirectoryName(Path.GetDirectoryName(Database.Name))!;
         if (disposing && Directory.Exists(folder))
