@@ -17,6 +17,7 @@ public sealed class Node : IAsyncDisposable
 {
     public const string OperatorEmail = "bench-operator@load.hustle.test";
     public const string Password = "Load-test-1";
+    public const string OperatorPassword = "Load-test-operator-1";
 
     private readonly string _folder;
     private readonly string _dll;
@@ -121,11 +122,21 @@ public sealed class Node : IAsyncDisposable
         }
     }
 
-    /// <summary>The operator's token, for <c>/api/ops/metrics</c>: registered and signed in through the API like anyone.</summary>
+    /// <summary>
+    /// The operator's token, for <c>/api/ops/metrics</c>: registered through the API like anyone (with a password the
+    /// sign-up policy accepts), made an operator with the node's own <c>grant-operator</c> command, then signed in.
+    /// </summary>
     public async Task<string> SignInOperatorAsync(HttpClient http)
     {
-        var account = new { email = OperatorEmail, password = Password };
+        var account = new { email = OperatorEmail, password = OperatorPassword };
         (await http.PostAsJsonAsync(new Uri(BaseAddress, "/api/auth/register"), account)).EnsureSuccessStatusCode();
+        using var grant = Start(["grant-operator", OperatorEmail, .. Settings()]);
+        await grant.WaitForExitAsync();
+        if (grant.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"grant-operator failed ({grant.ExitCode}); see {LogPath}.");
+        }
+
         var login = await http.PostAsJsonAsync(new Uri(BaseAddress, "/api/auth/login"), account);
         login.EnsureSuccessStatusCode();
         return (await login.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("accessToken").GetString()!;
@@ -143,7 +154,6 @@ public sealed class Node : IAsyncDisposable
         "--Hustle:RateLimits:CodeEntryPerMinute=1000000",
         "--Hustle:RateLimits:JobsPerMinute=1000000",
         "--Hustle:RateLimits:OffersPerMinute=1000000",
-        $"--Hustle:Operators:0={OperatorEmail}",
         .. _extraSettings.Select(setting => $"--{setting}"),
     ];
 

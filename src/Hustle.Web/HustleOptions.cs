@@ -19,7 +19,4 @@ public sealed class HustleOptions
 
     /// <summary>How long feed events are kept; a cursor older than this gets <c>resetRequired</c>.</summary>
     public TimeSpan FeedRetention { get; set; } = TimeSpan.FromDays(30);
-
-    /// <summary>E-mail addresses of the people who hold the operator role (dispute handling).</summary>
-    public List<string> Operators { get; set; } = [];
 }

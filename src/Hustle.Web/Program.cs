@@ -1,4 +1,5 @@
 using Hustle.Web;
+using Hustle.Web.Accounts;
 using Hustle.Web.Features.Accounts;
 using Hustle.Web.Features.Jobs;
 using Hustle.Web.Features.Messaging;
@@ -13,6 +14,7 @@ builder.Services.AddHustleCore(builder.Configuration);
 builder.Services.AddUserLimits(builder.Configuration);
 builder.Services.AddHustleData(builder.Configuration, builder.Environment);
 builder.Services.AddHustleAccounts();
+builder.Services.AddKeyRingProtection(builder.Configuration);
 builder.Services.AddHustleSessions(builder.Configuration);
 builder.Services.AddHustlePayments(builder.Configuration);
 builder.Services.AddHustleSync(builder.Configuration);
@@ -24,6 +26,12 @@ var app = builder.Build();
 if (args is ["seed-users", ..])
 {
     await SeedUsers.RunAsync(app, args);
+    return;
+}
+
+if (OperatorCommand.Handles(args))
+{
+    Environment.ExitCode = await OperatorCommand.RunAsync(app, args);
     return;
 }
 

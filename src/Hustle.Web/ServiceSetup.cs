@@ -155,7 +155,8 @@ public static class ServiceSetup
 
     public static IServiceCollection AddHustleAccounts(this IServiceCollection services)
     {
-        // Tokens and cookies are encrypted with this key ring: kept in the database, every node reads and writes the same one.
+        // Tokens and cookies are encrypted with this key ring: kept in the database, every node reads and writes the same one
+        // (its keys encrypted with a certificate kept outside the database: AddKeyRingProtection).
         services.AddDataProtection()
             .SetApplicationName("Hustle")
             .PersistKeysToDbContext<HustleDb>();
@@ -164,13 +165,13 @@ public static class ServiceSetup
         services.AddIdentityApiEndpoints<User>(o =>
             {
                 o.User.RequireUniqueEmail = true;
-                o.Password.RequiredLength = 8;
-                o.Password.RequireNonAlphanumeric = false;
+                PasswordPolicy.Configure(o.Password);
                 o.Lockout.MaxFailedAccessAttempts = 5;
                 o.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(15);
             })
-            .AddEntityFrameworkStores<HustleDb>();
-        services.AddTransient<IClaimsTransformation, OperatorClaims>();
+            .AddRoles<IdentityRole>()
+            .AddEntityFrameworkStores<HustleDb>()
+            .AddPasswordValidator<PasswordPolicy>();
         services.Configure<BearerTokenOptions>(IdentityConstants.BearerScheme, o =>
         {
             // WebSockets and Server-Sent Events cannot send headers from a browser: the hub takes the token from the query.
@@ -270,15 +271,11 @@ public static class ServiceSetup
         var db = scope.ServiceProvider.GetRequiredService<HustleDb>();
         if (db.Database.IsSqlite())
         {
-            var source = new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(db.Database.GetConnectionString()).DataSource;
-            var folder = Path.GetDirectoryName(Path.GetFullPath(source));
-            if (folder is not null)
-            {
-                Directory.CreateDirectory(folder);
-            }
+            OwnerOnlyFiles.PrepareSqlite(db.Database.GetConnectionString());
         }
 
         await db.Database.MigrateAsync();
+        await KeyRingProtection.ForgetUnencryptedKeysAsync(db);
         if (db.Database.IsSqlite())
         {
             // Write-ahead logging lets readers go on while one request commits.

@@ -1,8 +1,10 @@
 using System.Net;
+using Hustle.Web.Accounts;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
@@ -100,6 +102,13 @@ public sealed class BrowserSite : IAsyncLifetime, IDisposable
         return person;
     }
 
+    /// <summary>Whether an account with <paramref name="email"/> exists, read from the app's own store.</summary>
+    public async Task<bool> HasAccountAsync(string email)
+    {
+        await using var scope = _host.Services.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<UserManager<User>>().FindByEmailAsync(email) is not null;
+    }
+
     private static string RepositoryRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
@@ -117,10 +126,14 @@ public sealed class BrowserSite : IAsyncLifetime, IDisposable
     private sealed class HustleHost : WebApplicationFactory<Program>
     {
         private readonly string _dbPath = Path.Combine(Path.GetTempPath(), $"hustle-browser-{Guid.NewGuid():N}.db");
+        private readonly string _keysFolder = Path.Combine(Path.GetTempPath(), $"hustle-browser-keys-{Guid.NewGuid():N}");
 
         protected override void ConfigureWebHost(IWebHostBuilder builder)
         {
             builder.UseSetting("ConnectionStrings:Hustle", $"Data Source={_dbPath};Default Timeout=60");
+            var certificate = Path.Combine(_keysFolder, "dataprotection.pfx");
+            KeyRingProtection.CreateOrLoad(certificate).Dispose();
+            builder.UseSetting($"{KeyRingProtection.Section}:CertificatePath", certificate);
             builder.UseSetting("Hustle:RunSweeps", "false");
             builder.UseSetting("Hustle:Client:PollConnectedSeconds", PollConnectedSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture));
             builder.UseSetting("Hustle:Client:PollDisconnectedSeconds", PollDisconnectedSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture));
@@ -136,6 +149,11 @@ public sealed class BrowserSite : IAsyncLifetime, IDisposable
             foreach (var file in new[] { _dbPath, _dbPath + "-wal", _dbPath + "-shm" })
             {
                 File.Delete(file);
+            }
+
+            if (Directory.Exists(_keysFolder))
+            {
+                Directory.Delete(_keysFolder, recursive: true);
             }
         }
     }

@@ -1,4 +1,5 @@
 using System.Net.Http.Headers;
+using Hustle.Web.Accounts;
 using Hustle.Web.Tests;
 using Microsoft.Extensions.Time.Testing;
 
@@ -23,7 +24,7 @@ public sealed class Node(string name, TestDatabase database, FakeTimeProvider cl
 }
 
 /// <summary>
-/// Two Hustle nodes, A and B, on one fresh PostgreSQL database (HUSTLE_TEST_POSTGRES), one fake clock and one
+/// Two Hustle nodes, A and B, on one fresh PostgreSQL database (HUSTLE_TEST_POSTGRES) and one key-ring certificate, one fake clock and one
 /// Redis backplane: the shared one from test.sh (HUSTLE_TEST_REDIS), or an address a test controls. Each
 /// cluster uses its own Redis channel prefix, so clusters of tests running side by side never hear each other.
 /// </summary>
@@ -39,6 +40,8 @@ public sealed class Cluster : IAsyncDisposable
         {
             ["Hustle:Redis"] = redis,
             ["Hustle:RedisChannelPrefix"] = $"hustle-test-{Guid.NewGuid():N}",
+            // Every node of a deployment decrypts the shared key ring with the same certificate (docs/DEPLOYMENT.md).
+            [$"{KeyRingProtection.Section}:CertificatePath"] = TestCertificate.Path,
         };
         foreach (var (key, value) in extra ?? new Dictionary<string, string?>())
         {

@@ -1,6 +1,7 @@
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Hustle.Web.Accounts;
 using Hustle.Web.Background;
 using Hustle.Web.Data;
 using Hustle.Web.Infrastructure;
@@ -67,7 +68,7 @@ public class TestApp : WebApplicationFactory<Program>
         builder.UseSetting("Hustle:RateLimits:JobsPerMinute", "100000");
         builder.UseSetting("Hustle:RateLimits:OffersPerMinute", "100000");
         builder.UseSetting("Hustle:RateLimits:ThreadsPerMinute", "100000");
-        builder.UseSetting("Hustle:Operators:0", "operator@hustle.test");
+        builder.UseSetting($"{KeyRingProtection.Section}:CertificatePath", TestCertificate.Path);
         foreach (var (key, value) in Settings)
         {
             builder.UseSetting(key, value);
@@ -91,9 +92,23 @@ public class TestApp : WebApplicationFactory<Program>
 
     public async Task<TestUser> SignUpAsync(string email, string? paymentMethod = "pm_card_visa")
     {
-        var anonymous = CreateClient();
-        (await anonymous.PostAsJsonAsync("/api/auth/register", new { email, password = TestUser.Password })).EnsureSuccessStatusCode();
-        var login = await anonymous.PostAsJsonAsync("/api/auth/login", new { email, password = TestUser.Password });
+        await RegisterAsync(email);
+        return await SignInAsync(email, paymentMethod);
+    }
+
+    /// <summary>A new user made an operator the way <c>grant-operator EMAIL</c> does, then signed in (the role is in the token).</summary>
+    public async Task<TestUser> CreateOperatorAsync(string name = "operator")
+    {
+        var email = $"{name}-{Interlocked.Increment(ref _users)}-{Guid.NewGuid():N}@hustle.test";
+        await RegisterAsync(email);
+        Assert.Equal(OperatorChange.Granted, await Operators.GrantAsync(Services, email));
+        return await SignInAsync(email, "pm_card_visa");
+    }
+
+    /// <summary>Signs in an account that exists; returns a client carrying a new token (and saves a payment method when given).</summary>
+    public async Task<TestUser> SignInAsync(string email, string? paymentMethod = null)
+    {
+        var login = await CreateClient().PostAsJsonAsync("/api/auth/login", new { email, password = TestUser.Password });
         login.EnsureSuccessStatusCode();
         var token = (await login.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("accessToken").GetString()!;
         var client = CreateClient();
@@ -107,6 +122,9 @@ public class TestApp : WebApplicationFactory<Program>
 
         return user;
     }
+
+    private async Task RegisterAsync(string email) =>
+        (await CreateClient().PostAsJsonAsync("/api/auth/register", new { email, password = TestUser.Password })).EnsureSuccessStatusCode();
 
     /// <summary>A fresh database context for assertions (read what is really stored).</summary>
     public HustleDb Db() => Services.CreateScope().ServiceProvider.GetRequiredService<HustleDb>();

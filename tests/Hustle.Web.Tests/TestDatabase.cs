@@ -42,11 +42,10 @@ public sealed class TestDatabase : IDisposable
     /// <summary>The provider this run asks for.</summary>
     public static TestDatabase Create() => PostgresRequested ? CreatePostgres() : CreateSqlite();
 
-    public static TestDatabase CreateSqlite()
-    {
-        var path = Path.Combine(Path.GetTempPath(), $"hustle-test-{Guid.NewGuid():N}.db");
-        return new TestDatabase("Sqlite", $"Data Source={path};Default Timeout=60", path);
-    }
+    public static TestDatabase CreateSqlite() => CreateSqlite(Path.Combine(Path.GetTempPath(), $"hustle-test-{Guid.NewGuid():N}.db"));
+
+    /// <summary>A SQLite file at <paramref name="path"/>, which the app creates (with its folder) on start.</summary>
+    public static TestDatabase CreateSqlite(string path) => new("Sqlite", $"Data Source={path};Default Timeout=60", path);
 
     public static TestDatabase CreatePostgres()
     {

@@ -97,7 +97,7 @@ public sealed class PaymentRaceTests() : LifecycleTest(new ScriptedGatewayApp())
     {
         var jobId = await FinishedFlatJobAsync(5000);
         await (await Customer.PostAsync($"/api/jobs/{jobId}/dispute")).Json();
-        var op = await App.SignUpAsync("operator@hustle.test");
+        var op = await App.CreateOperatorAsync();
         HttpResponseMessage? confirm = null;
         Gateway.BeforeNextAnswer("void", async () => confirm = await Customer.ConfirmAsync(jobId));
 
@@ -153,7 +153,7 @@ public sealed class PaymentRaceTests() : LifecycleTest(new ScriptedGatewayApp())
         var jobId = await FinishedFlatJobAsync(5000);
         var first = (await PaymentAsync(jobId)).HoldId;
         await (await Customer.PostAsync($"/api/jobs/{jobId}/dispute")).Json();
-        var op = await App.SignUpAsync("operator@hustle.test");
+        var op = await App.CreateOperatorAsync();
         App.Clock.Advance(TimeSpan.FromDays(8));
 
         // The hold has lapsed, so the confirmation holds the money anew; that capture fails, and before the failure

@@ -34,7 +34,7 @@ public sealed class RandomLifecycleTests(ITestOutputHelper output) : LifecycleTe
     public async Task Random_parallel_actions_of_customers_hustlers_sweeps_and_an_operator_keep_the_money_invariants(int seed)
     {
         var random = new Random(seed);
-        var op = await App.SignUpAsync("operator@hustle.test");
+        var op = await App.CreateOperatorAsync();
         var worlds = new List<World>();
         for (var i = 0; i < 8; i++)
         {

@@ -11,7 +11,7 @@ public sealed class SyncMetricsTests(TestApp app) : IClassFixture<TestApp>
         await using var live = await LiveUser.ConnectAsync(app, user, HttpTransportType.ServerSentEvents);
         await user.PostFlatJobAsync();
         await live.NextAsync("JOB_CREATED");
-        var ops = await app.SignUpAsync("operator@hustle.test");
+        var ops = await app.CreateOperatorAsync();
 
         var metrics = await (await ops.Client.GetAsync("/api/ops/metrics")).Json();
 

@@ -1,11 +1,9 @@
-using System.Security.Claims;
 using Hustle.Web.Accounts;
 using Hustle.Web.Infrastructure;
 using Hustle.Web.Payments;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.Extensions.Options;
 
 namespace Hustle.Web.Features.Accounts;
 
@@ -61,20 +59,4 @@ public static class AccountsApi
 
     private static MeResponse ToResponse(User u, CurrentUser current) =>
         new(u.Id, u.Email ?? "", u.DisplayName.Length > 0 ? u.DisplayName : (u.Email ?? "").Split('@')[0], u.PaymentMethod, current.IsOperator);
-}
-
-/// <summary>Grants the operator role to the e-mail addresses listed in <c>Hustle:Operators</c>, at every sign-in.</summary>
-public sealed class OperatorClaims(IOptionsMonitor<HustleOptions> options) : IClaimsTransformation
-{
-    public Task<ClaimsPrincipal> TransformAsync(ClaimsPrincipal principal)
-    {
-        var email = principal.FindFirstValue(ClaimTypes.Email) ?? principal.FindFirstValue(ClaimTypes.Name);
-        if (email is not null && !principal.IsInRole(CurrentUser.OperatorRole)
-            && options.CurrentValue.Operators.Contains(email, StringComparer.OrdinalIgnoreCase))
-        {
-            principal.AddIdentity(new ClaimsIdentity([new Claim(ClaimTypes.Role, CurrentUser.OperatorRole)]));
-        }
-
-        return Task.FromResult(principal);
-    }
 }

@@ -57,7 +57,7 @@ public sealed class DisputeTests : LifecycleTest
     {
         var jobId = await FinishedFlatJobAsync(5000);
         await (await Customer.PostAsync($"/api/jobs/{jobId}/dispute", new { reason = "Not done" })).Json();
-        var op = await App.SignUpAsync("operator@hustle.test");
+        var op = await App.CreateOperatorAsync();
 
         var cancelled = await (await op.PostAsync($"/api/jobs/{jobId}/resolve-cancel", new { reason = "Refused by operator" })).Json();
 
@@ -82,7 +82,7 @@ public sealed class DisputeTests : LifecycleTest
     public async Task Only_an_operator_may_resolve_and_only_a_disputed_job()
     {
         var jobId = await FinishedFlatJobAsync(5000);
-        var op = await App.SignUpAsync("operator@hustle.test");
+        var op = await App.CreateOperatorAsync();
         await (await op.PostAsync($"/api/jobs/{jobId}/resolve-cancel")).Problem(409, "invalid_transition");
         await (await Customer.PostAsync($"/api/jobs/{jobId}/dispute")).Json();
         var before = await App.SnapshotAsync(jobId);
@@ -103,7 +103,7 @@ public sealed class DisputeTests : LifecycleTest
     {
         var jobId = await FinishedFlatJobAsync(5000);
         await (await Customer.PostAsync($"/api/jobs/{jobId}/dispute")).Json();
-        var op = await App.SignUpAsync("operator@hustle.test");
+        var op = await App.CreateOperatorAsync();
         App.Clock.Advance(TimeSpan.FromDays(10));
 
         var cancelled = await (await op.PostAsync($"/api/jobs/{jobId}/resolve-cancel")).Json();

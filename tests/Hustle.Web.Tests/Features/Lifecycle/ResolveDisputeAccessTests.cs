@@ -11,7 +11,7 @@ public class ResolveDisputeAccessTests(TestApp app) : IClassFixture<TestApp>
         var customer = await app.CreateUserAsync("customer");
         var hustler = await app.CreateUserAsync("hustler");
         var stranger = await app.CreateUserAsync("stranger");
-        var operatorUser = await app.SignUpAsync("operator@hustle.test");
+        var operatorUser = await app.CreateOperatorAsync();
         var (jobId, _) = await Api.ScheduledFlatJobAsync(customer, hustler);
         await Api.StartAsync(customer, hustler, jobId);
         await Api.CompleteAsync(customer, hustler, jobId);

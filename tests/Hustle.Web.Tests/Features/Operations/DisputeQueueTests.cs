@@ -11,7 +11,7 @@ public sealed class DisputeQueueTests(TestApp app) : IClassFixture<TestApp>
         await Api.StartAsync(customer, hustler, jobId);
         await Api.CompleteAsync(customer, hustler, jobId);
         await (await customer.PostAsync($"/api/jobs/{jobId}/dispute", new { reason = "sink still leaks" })).Json();
-        var ops = await app.SignUpAsync("operator@hustle.test");
+        var ops = await app.CreateOperatorAsync();
 
         var queue = await (await ops.Client.GetAsync("/api/ops/disputes")).Json();
 

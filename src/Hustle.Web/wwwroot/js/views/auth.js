@@ -4,7 +4,7 @@ import { post, ApiError } from '../api.js';
 
 export function mountAuth(main, { onSignedIn }) {
   const email = h('input', { type: 'email', name: 'email', autocomplete: 'email', required: true, testid: 'auth-email' });
-  const password = h('input', { type: 'password', name: 'password', autocomplete: 'current-password', required: true, minlength: 6, testid: 'auth-password' });
+  const password = h('input', { type: 'password', name: 'password', autocomplete: 'current-password', required: true, minlength: 15, maxlength: 256, testid: 'auth-password' });
   const error = formError();
   const signIn = h('button', { type: 'submit', class: 'btn btn-primary', testid: 'sign-in' }, 'Sign in');
   const signUp = h('button', { type: 'button', class: 'btn', testid: 'sign-up' }, 'Create account');
@@ -14,7 +14,7 @@ export function mountAuth(main, { onSignedIn }) {
     h('p', { class: 'muted' }, 'Post local jobs, or pick some up. Sign in or create an account with your email.'),
     error,
     field('Email', email, { errorFor: 'email' }),
-    field('Password', password, { errorFor: 'password', hint: 'At least 6 characters; mix upper- and lower-case letters, digits and a symbol.' }),
+    field('Password', password, { errorFor: 'password', hint: 'New accounts: at least 15 characters (a few words with spaces work well), not a common password and not your email address.' }),
     h('div', { class: 'actions' }, signIn, signUp));
 
   const credentials = () => ({ email: email.value.trim(), password: password.value });
@@ -57,15 +57,16 @@ export function mountAuth(main, { onSignedIn }) {
   return {};
 }
 
-// ASP.NET Identity reports registration problems as errors keyed by code (PasswordTooShort, DuplicateUserName…).
+// ASP.NET Identity reports registration problems as errors keyed by code (PasswordTooShort, PasswordTooCommon,
+// InvalidEmail…): each reason goes next to the field its code names, and the alert asks to fix the marked fields.
 function identityErrors(err) {
   const errors = err?.problem?.errors;
-  if (!errors || err.code) return err;
-  const messages = Object.values(errors).flat();
+  if (!errors || err.status !== 400) return err;
   const byField = {};
   for (const [key, value] of Object.entries(errors)) {
     const target = /password/i.test(key) ? 'password' : /email|user/i.test(key) ? 'email' : null;
     if (target) byField[target] = [...(byField[target] ?? []), ...[value].flat()];
   }
-  return new ApiError(err.status, { ...err.problem, detail: messages.join(' ') || err.message, errors: byField });
+  if (Object.keys(byField).length === 0) return err;
+  return new ApiError(err.status, { ...err.problem, detail: Object.values(byField).flat().join(' '), errors: byField });
 }
