@@ -23,7 +23,7 @@ public sealed class DisputeRaceTests() : LifecycleTest(new InterleavingApp())
     {
         var jobId = await FinishedFlatJobAsync(5000);
         await (await Customer.PostAsync($"/api/jobs/{jobId}/dispute", new { reason = "Not done" })).Json();
-        var op = await App.SignUpAsync("operator@hustle.test");
+        var op = await App.CreateOperatorAsync();
         var feeds = (await Customer.FeedAsync()).Count + ":" + (await Hustler.FeedAsync()).Count;
         string? raced = null;
 
@@ -67,7 +67,7 @@ public sealed class DisputeRaceTests() : LifecycleTest(new InterleavingApp())
     {
         var jobId = await FinishedFlatJobAsync(5000);
         await (await Customer.PostAsync($"/api/jobs/{jobId}/dispute")).Json();
-        var op = await App.SignUpAsync("operator@hustle.test");
+        var op = await App.CreateOperatorAsync();
         Interleave.Next(async () => await (await Customer.ConfirmAsync(jobId)).Json());
 
         await (await op.PostAsync($"/api/jobs/{jobId}/resolve-cancel")).Problem(409, "concurrency_conflict");

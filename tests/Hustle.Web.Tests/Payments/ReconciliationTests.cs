@@ -303,7 +303,7 @@ public sealed class ReconciliationTests() : LifecycleTest(new ScriptedGatewayApp
     {
         var jobId = await FinishedFlatJobAsync(5000);
         await (await Customer.PostAsync($"/api/jobs/{jobId}/dispute")).Json();
-        var op = await App.SignUpAsync("operator@hustle.test");
+        var op = await App.CreateOperatorAsync();
         Gateway.LoseNextAnswer("void");
 
         var cancelled = await (await op.PostAsync($"/api/jobs/{jobId}/resolve-cancel")).Json();
