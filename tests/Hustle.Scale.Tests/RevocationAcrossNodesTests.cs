@@ -27,7 +27,7 @@ public sealed class RevocationAcrossNodesTests : IAsyncLifetime
     {
         var (a, b) = (_cluster.A, _cluster.B);
         var user = await a.CreateUserAsync("roamer");
-        var phone = await a.SignInAsync(user.Email);
+        var phone = await a.SignInOnDeviceAsync(user.Email);
         var phoneUser = user with { Token = phone.AccessToken };
         Assert.Equal(200, await b.MeStatusAsync(phone.AccessToken));
         await using var onB = await HubInbox.ConnectAsync(b, phoneUser);
@@ -45,7 +45,7 @@ public sealed class RevocationAcrossNodesTests : IAsyncLifetime
     {
         var (a, b) = (_cluster.A, _cluster.B);
         var user = await a.CreateUserAsync("changer");
-        var laptop = await b.SignInAsync(user.Email);
+        var laptop = await b.SignInOnDeviceAsync(user.Email);
         Assert.Equal(200, await b.MeStatusAsync(laptop.AccessToken));
         await using var onB = await HubInbox.ConnectAsync(b, user with { Token = laptop.AccessToken });
         var closed = onB.Connection.ClosedAsync();

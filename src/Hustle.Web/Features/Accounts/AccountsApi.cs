@@ -1,7 +1,6 @@
 using Hustle.Web.Accounts;
 using Hustle.Web.Infrastructure;
 using Hustle.Web.Payments;
-using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Http.HttpResults;
 

@@ -11,7 +11,7 @@ public sealed class PasswordChangeTests(TestApp app) : IClassFixture<TestApp>
     public async Task After_a_password_change_every_old_token_and_connection_is_refused_and_a_fresh_sign_in_works()
     {
         var user = await app.CreateUserAsync("changer");
-        var laptop = await app.SignInAsync(user.Email);
+        var laptop = await app.SignInOnDeviceAsync(user.Email);
         await using var live = await HubInbox.ConnectAsync(app, user);
         var closed = live.Connection.ClosedAsync();
 
@@ -21,7 +21,7 @@ public sealed class PasswordChangeTests(TestApp app) : IClassFixture<TestApp>
         Assert.Equal(401, await app.MeStatusAsync(user.Token));
         Assert.Equal(401, await app.MeStatusAsync(laptop.AccessToken));
         Assert.Equal(HttpStatusCode.Unauthorized, (await app.RefreshAsync(laptop.RefreshToken)).StatusCode);
-        var fresh = await app.SignInAsync(user.Email, "Another-horse-7");
+        var fresh = await app.SignInOnDeviceAsync(user.Email, "Another-horse-7");
         var me = await (await app.Bearer(fresh.AccessToken).GetAsync("/api/me")).Json();
         Assert.Equal(user.Id, me.Str("id"));
     }

@@ -10,7 +10,7 @@ public sealed class RefreshTokenTests(TestApp app) : IClassFixture<TestApp>
     public async Task A_refresh_token_answers_a_new_pair_once()
     {
         var user = await app.CreateUserAsync("refresher");
-        var first = await app.SignInAsync(user.Email);
+        var first = await app.SignInOnDeviceAsync(user.Email);
 
         var answer = await (await app.RefreshAsync(first.RefreshToken)).Json();
 
@@ -27,7 +27,7 @@ public sealed class RefreshTokenTests(TestApp app) : IClassFixture<TestApp>
     public async Task Reuse_of_a_spent_refresh_token_is_refused_and_ends_the_rotated_one_and_the_session()
     {
         var user = await app.CreateUserAsync("replayed");
-        var stolen = await app.SignInAsync(user.Email);
+        var stolen = await app.SignInOnDeviceAsync(user.Email);
         var rotated = await (await app.RefreshAsync(stolen.RefreshToken)).Json();
         await using var live = await HubInbox.ConnectAsync(app, user with { Token = rotated.Str("accessToken") });
         var closed = live.Connection.ClosedAsync();

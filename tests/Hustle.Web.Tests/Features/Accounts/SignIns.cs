@@ -11,7 +11,7 @@ public sealed record SignIn(string AccessToken, string RefreshToken);
 
 public static class SignIns
 {
-    public static async Task<SignIn> SignInAsync(this TestApp app, string email, string password = TestUser.Password)
+    public static async Task<SignIn> SignInOnDeviceAsync(this TestApp app, string email, string password = TestUser.Password)
     {
         var body = await (await app.CreateClient().PostAsJsonAsync("/api/auth/login", new { email, password })).Json();
         Assert.Equal("Bearer", body.Str("tokenType"));

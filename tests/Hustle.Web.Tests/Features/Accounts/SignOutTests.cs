@@ -13,7 +13,7 @@ public sealed class SignOutTests(TestApp app) : IClassFixture<TestApp>
     public async Task After_logout_the_bearer_its_refresh_token_and_its_hub_connection_are_refused()
     {
         var user = await app.CreateUserAsync("leaver");
-        var phone = await app.SignInAsync(user.Email);
+        var phone = await app.SignInOnDeviceAsync(user.Email);
         await using var live = await HubInbox.ConnectAsync(app, user with { Token = phone.AccessToken });
         var closed = live.Connection.ClosedAsync();
         Assert.Equal(200, await app.MeStatusAsync(phone.AccessToken));
@@ -32,8 +32,8 @@ public sealed class SignOutTests(TestApp app) : IClassFixture<TestApp>
     public async Task Another_devices_session_survives_a_logout()
     {
         var user = await app.CreateUserAsync("two-devices");
-        var phone = await app.SignInAsync(user.Email);
-        var laptop = await app.SignInAsync(user.Email);
+        var phone = await app.SignInOnDeviceAsync(user.Email);
+        var laptop = await app.SignInOnDeviceAsync(user.Email);
         await using var laptopLive = await HubInbox.ConnectAsync(app, user with { Token = laptop.AccessToken });
 
         (await app.Bearer(phone.AccessToken).PostAsync("/api/auth/logout", null)).EnsureSuccessStatusCode();
