@@ -51,6 +51,7 @@ public sealed class SignOutTests(TestApp app) : IClassFixture<TestApp>
     {
         var user = await app.CreateUserAsync("browser");
         var browser = app.CreateClient(new WebApplicationFactoryClientOptions { HandleCookies = false });
+        browser.DefaultRequestHeaders.Add("Sec-Fetch-Site", "same-origin"); // what a browser on Hustle's own page sends
         var login = await browser.PostAsJsonAsync("/api/auth/login?useCookies=true", new { email = user.Email, password = TestUser.Password });
         login.EnsureSuccessStatusCode();
         var cookie = login.Headers.GetValues("Set-Cookie").Single(c => c.StartsWith(".AspNetCore.Identity.Application=", StringComparison.Ordinal)).Split(';')[0];
