@@ -119,7 +119,7 @@ if (options.Mode == SyncMode.Push)
         await Task.Delay(500);
         var m = await Metrics();
         var delivered = users.Sum(u => (long)u.Deliveries.Count);
-        if (m.PushesSent + m.PushesFailed >= m.EventsWritten && delivered == last)
+        if (m.PushesSent + m.PushesFailed + m.PushesDropped >= m.EventsWritten && delivered == last)
         {
             break;
         }
