@@ -1,8 +1,7 @@
 using Hustle.Web;
 using Hustle.Web.Accounts;
-using Hustle.Web.Features.Accounts;
-using Hustle.Web.Features.Jobs;
-using Hustle.Web.Features.Messaging;
+using Hustle.Web.Jobs;
+using Hustle.Web.Messaging;
 using Hustle.Web.Infrastructure;
 using Hustle.Web.Payments.Stripe;
 using Hustle.Web.Sync;

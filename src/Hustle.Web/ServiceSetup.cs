@@ -1,15 +1,11 @@
 using System.Security.Claims;
 using System.Threading.RateLimiting;
 using Hustle.Web.Accounts;
-using Hustle.Web.Background;
+using Hustle.Web.Lifecycle;
 using Hustle.Web.Data;
-using Hustle.Web.Features.Accounts;
-using Hustle.Web.Features.Jobs;
-using Hustle.Web.Features.Lifecycle;
-using Hustle.Web.Features.Messaging;
-using Hustle.Web.Infrastructure;
 using Hustle.Web.Jobs;
 using Hustle.Web.Messaging;
+using Hustle.Web.Infrastructure;
 using Hustle.Web.Payments;
 using Hustle.Web.Payments.Simulated;
 using Hustle.Web.Payments.Stripe;

@@ -1,6 +1,6 @@
 using Hustle.Web.Sync;
 using Hustle.Web.Tests;
-using Hustle.Web.Tests.Features.Messaging;
+using Hustle.Web.Tests.Messaging;
 using Hustle.Web.Tests.Sync;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;

@@ -1,6 +1,6 @@
 using Hustle.Web.Accounts;
 using Hustle.Web.Tests;
-using Hustle.Web.Tests.Features.Accounts;
+using Hustle.Web.Tests.Accounts;
 using Hustle.Web.Tests.Sync;
 using Microsoft.Extensions.DependencyInjection;
 

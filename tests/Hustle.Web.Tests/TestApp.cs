@@ -2,7 +2,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Hustle.Web.Accounts;
-using Hustle.Web.Background;
+using Hustle.Web.Lifecycle;
 using Hustle.Web.Data;
 using Hustle.Web.Infrastructure;
 using Microsoft.AspNetCore.Authentication.BearerToken;

@@ -17,7 +17,7 @@ public sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILo
             ApiProblem p => (p.Status, p.Code, p.Message),
             RequestInvalidException r => (StatusCodes.Status400BadRequest, "validation_failed", r.Message),
             JobRuleException { Error: var e } => (StatusFor(e.Code), e.Code, e.Message),
-            Features.Lifecycle.CodeRefusal { Error: var e } => (StatusFor(e.Code), e.Code, e.Message),
+            Lifecycle.CodeRefusal { Error: var e } => (StatusFor(e.Code), e.Code, e.Message),
             BadHttpRequestException b => (b.StatusCode, CodeFor(b.StatusCode), ReadableBadRequest(b)),
             DbUpdateConcurrencyException => (StatusCodes.Status409Conflict, "concurrency_conflict", ApiProblem.Concurrency().Message),
             _ when IsLostDatabaseRace(exception) => (StatusCodes.Status409Conflict, "concurrency_conflict", ApiProblem.Concurrency().Message),

@@ -14,7 +14,7 @@ public static class FeedApi
     {
         app.MapGet("/api/feed", Read).WithTags("Sync").RequireAuthorization();
         app.MapHub<SyncHub>("/hubs/sync", o => o.CloseOnAuthenticationExpiration = true);
-        app.MapGet("/api/ops/metrics", Metrics).WithTags("Operations").RequireAuthorization(Features.Jobs.JobsApi.OperatorPolicy);
+        app.MapGet("/api/ops/metrics", Metrics).WithTags("Operations").RequireAuthorization(Jobs.JobsApi.OperatorPolicy);
         return app;
     }
 

@@ -1,6 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
-using Hustle.Web.Tests.Features.Lifecycle;
+using Hustle.Web.Tests.Lifecycle;
 using Microsoft.EntityFrameworkCore;
 
 namespace Hustle.Web.Tests.Infrastructure;

@@ -2,7 +2,7 @@ using Hustle.Domain.Jobs;
 using Hustle.Web.Data;
 using Hustle.Web.Payments;
 using Hustle.Web.Payments.Simulated;
-using Hustle.Web.Tests.Features.Lifecycle;
+using Hustle.Web.Tests.Lifecycle;
 using Microsoft.EntityFrameworkCore;
 
 namespace Hustle.Web.Tests.Payments;

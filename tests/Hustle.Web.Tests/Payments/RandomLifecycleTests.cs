@@ -3,7 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Hustle.Web.Payments;
 using Hustle.Web.Payments.Simulated;
-using Hustle.Web.Tests.Features.Lifecycle;
+using Hustle.Web.Tests.Lifecycle;
 using Microsoft.EntityFrameworkCore;
 using Xunit.Abstractions;
 

@@ -5,7 +5,7 @@ using Hustle.Web.Data;
 using Hustle.Web.Jobs;
 using Hustle.Web.Payments;
 using Hustle.Web.Payments.Simulated;
-using Hustle.Web.Tests.Features.Lifecycle;
+using Hustle.Web.Tests.Lifecycle;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;

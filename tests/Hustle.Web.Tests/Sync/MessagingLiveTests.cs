@@ -1,7 +1,7 @@
 using System.Net;
 using Hustle.Domain.Jobs;
 using Hustle.Web.Sync;
-using Hustle.Web.Tests.Features.Messaging;
+using Hustle.Web.Tests.Messaging;
 using Microsoft.AspNetCore.Http.Connections;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Client;

@@ -4,7 +4,7 @@ using System.Text.Json;
 using Hustle.Domain.Jobs;
 using Hustle.Domain.Messaging;
 using Hustle.Web.Sync;
-using Hustle.Web.Tests.Features.Messaging;
+using Hustle.Web.Tests.Messaging;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.EntityFrameworkCore;

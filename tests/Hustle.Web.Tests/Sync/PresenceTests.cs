@@ -1,6 +1,6 @@
 using System.Text.Json;
 using Hustle.Web.Sync;
-using Hustle.Web.Tests.Features.Messaging;
+using Hustle.Web.Tests.Messaging;
 using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.EntityFrameworkCore;
 

@@ -1,5 +1,5 @@
 using Hustle.Web.Sync;
-using Hustle.Web.Tests.Features.Messaging;
+using Hustle.Web.Tests.Messaging;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Client;
 

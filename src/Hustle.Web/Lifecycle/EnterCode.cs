@@ -1,0 +1,48 @@
+using Hustle.Domain.Jobs;
+using Hustle.Web.Infrastructure;
+using Hustle.Web.Jobs;
+
+namespace Hustle.Web.Lifecycle;
+
+public sealed record CodeRequest(string? Code);
+
+/// <summary>
+/// The assigned hustler enters the start or completion code the customer holds. A wrong code is saved as a failed
+/// try; the fifth locks the code for 15 minutes and tells the customer.
+/// </summary>
+public static class EnterCode
+{
+    public static Task<JobResponse> Start(string id, CodeRequest body, CurrentUser me, JobStore jobs, TimeProvider clock, CancellationToken ct) =>
+        Handle(id, body, me, jobs, clock, (job, code, now) => job.VerifyStartCode(me.Actor, code, now), ct);
+
+    public static Task<JobResponse> Complete(string id, CodeRequest body, CurrentUser me, JobStore jobs, TimeProvider clock, CancellationToken ct) =>
+        Handle(id, body, me, jobs, clock, (job, code, now) => job.VerifyCompletionCode(me.Actor, code, now), ct);
+
+    private static async Task<JobResponse> Handle(string id, CodeRequest body, CurrentUser me, JobStore jobs, TimeProvider clock, Func<Job, string, DateTimeOffset, CodeCheck> verify, CancellationToken ct)
+    {
+        new RequestRules()
+            .When(body.Code is null || body.Code.Length != 6 || !body.Code.All(char.IsAsciiDigit), "code", "code must be the 6 digits the customer was given.")
+            .ThrowIfAny();
+        var job = await jobs.GetForParticipantAsync(id, me.Id, ct);
+        var check = verify(job, body.Code!, clock.GetUtcNow());
+        if (check.Outcome != CodeCheckOutcome.StillLocked)
+        {
+            await jobs.SaveAsync(job, ct);
+        }
+
+        return check.Outcome switch
+        {
+            CodeCheckOutcome.Accepted => JobViews.For(job, me.Id),
+            CodeCheckOutcome.Wrong => throw new CodeRefusal(JobError.CodeInvalid, check),
+            _ => throw new CodeRefusal(JobError.CodeLocked(check.LockedUntil!.Value), check),
+        };
+    }
+}
+
+/// <summary>A refused code, answered with how many tries are left or until when the code is locked.</summary>
+public sealed class CodeRefusal(JobError error, CodeCheck check) : Exception(error.Message)
+{
+    public JobError Error { get; } = error;
+
+    public CodeCheck Check { get; } = check;
+}
