@@ -240,7 +240,7 @@ public static class ServiceSetup
 
     public static IServiceCollection AddHustleApiDocs(this IServiceCollection services)
     {
-        services.AddOpenApi();
+        services.AddOpenApi(ApiDocument.Describe);
         services.AddHealthChecks().AddDbContextCheck<HustleDb>("database");
         return services;
     }
@@ -256,7 +256,7 @@ public static class ServiceSetup
             StripePublishableKey = gateway.Name == StripeGateway.ProviderName ? configuration["Hustle:Payments:Stripe:PublishableKey"] : null,
             PollConnectedSeconds = configuration.GetValue("Hustle:Client:PollConnectedSeconds", 60),
             PollDisconnectedSeconds = configuration.GetValue("Hustle:Client:PollDisconnectedSeconds", 15),
-        }).WithTags("Operations");
+        }).WithTags("Operations").WithName("getClientConfig").WithSummary("Read the client's settings: payment provider and polling intervals");
         return app;
     }
 

@@ -22,9 +22,9 @@ public static class AccountsApi
         auth.MapSessions(identity, SignInPolicy);
 
         var me = app.MapGroup("/api/me").WithTags("Accounts").RequireAuthorization();
-        me.MapGet("/", GetMe);
-        me.MapPut("/", UpdateMe);
-        me.MapPut("/payment-method", SetPaymentMethod);
+        me.MapGet("/", GetMe).WithName("getMe").WithSummary("Read the caller's profile");
+        me.MapPut("/", UpdateMe).WithName("updateMe").WithSummary("Change the caller's display name");
+        me.MapPut("/payment-method", SetPaymentMethod).WithName("setPaymentMethod").WithSummary("Set the payment method charged for the caller's jobs");
         return app;
     }
 

@@ -29,8 +29,9 @@ public static class SessionsApi
                 route.Metadata.Add(new ExcludeFromDescriptionAttribute());
             }
         });
-        auth.MapPost("/refresh", RefreshAsync).RequireRateLimiting(rateLimitPolicy).Produces<AccessTokenResponse>();
-        auth.MapPost("/logout", LogoutAsync).RequireAuthorization();
+        auth.MapPost("/refresh", RefreshAsync).RequireRateLimiting(rateLimitPolicy).Produces<AccessTokenResponse>()
+            .WithName("refresh").WithSummary("Spend a refresh token for a new token pair").ProducesProblem(StatusCodes.Status401Unauthorized);
+        auth.MapPost("/logout", LogoutAsync).RequireAuthorization().WithName("logout").WithSummary("Sign out: end the caller's session everywhere it is used");
     }
 
     private static async Task<Ok> LogoutAsync(HttpContext http, SessionRevocations revocations)

@@ -12,9 +12,10 @@ public static class FeedApi
 
     public static IEndpointRouteBuilder MapFeed(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/feed", Read).WithTags("Sync").RequireAuthorization();
+        app.MapGet("/api/feed", Read).WithTags("Sync").RequireAuthorization().WithName("readFeed").WithSummary("Read the caller's feed events after a sequence number");
         app.MapHub<SyncHub>("/hubs/sync", o => o.CloseOnAuthenticationExpiration = true);
-        app.MapGet("/api/ops/metrics", Metrics).WithTags("Operations").RequireAuthorization(Jobs.JobsApi.OperatorPolicy);
+        app.MapGet("/api/ops/metrics", Metrics).WithTags("Operations").RequireAuthorization(Jobs.JobsApi.OperatorPolicy)
+            .WithName("nodeMetrics").WithSummary("Read this node's sync and runtime figures (operators)");
         return app;
     }
 

@@ -20,8 +20,10 @@ public static class StripeApi
         var stripe = app.MapGroup("/api/payments/stripe").WithTags("Payments");
         // Stripe's events are larger than anything the JSON API takes: this endpoint alone has a larger cap, enforced before the signature is checked.
         stripe.MapPost("/webhook", StripeWebhook.Handle).AllowAnonymous().DisableAntiforgery()
-            .WithMetadata(new Microsoft.AspNetCore.Mvc.RequestSizeLimitAttribute(BodyLimits.StripeWebhookBytes(app.ServiceProvider.GetRequiredService<IConfiguration>())));
-        stripe.MapPost("/setup-intent", CreateSetupIntent).RequireAuthorization();
+            .WithMetadata(new Microsoft.AspNetCore.Mvc.RequestSizeLimitAttribute(BodyLimits.StripeWebhookBytes(app.ServiceProvider.GetRequiredService<IConfiguration>())))
+            .WithName("stripeWebhook").WithSummary("Receive Stripe's signed events").ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status409Conflict);
+        stripe.MapPost("/setup-intent", CreateSetupIntent).RequireAuthorization()
+            .WithName("createSetupIntent").WithSummary("Start saving a card with Stripe").ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         return app;
     }
 
