@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.SignalR.Client;
 namespace Hustle.Client;
 
 /// <summary>
-/// Keeps one user's view of their feed exactly once and in order, the way every Hustle client must (DESIGN §4):
+/// Keeps one user's view of their feed exactly once and in order, the way every Hustle client must (docs/ARCHITECTURE.md, "The feed and the hub"):
 /// a pushed event with <c>seq = last + 1</c> is applied; a larger one means a gap, filled from
 /// <c>GET /api/feed?after=last</c>; a smaller one is a duplicate and dropped. <see cref="CatchUpAsync"/> is what
 /// a client runs on (re)connect, on coming back online, and on every poll.

@@ -1,6 +1,6 @@
 namespace Hustle.Domain.Jobs;
 
-/// <summary>A refusal by the domain, with the stable <c>code</c> of DESIGN §8.</summary>
+/// <summary>A refusal by the domain, with the stable <c>code</c> of docs/ARCHITECTURE.md ("Errors").</summary>
 public sealed record JobError(string Code, string Message)
 {
     public static JobError InvalidTransition(JobStatus from, JobAction action, ActorRole role) =>

@@ -1,6 +1,6 @@
 namespace Hustle.Domain.Jobs;
 
-/// <summary>Event types of the per-user feed (DESIGN §4).</summary>
+/// <summary>Event types of the per-user feed (docs/ARCHITECTURE.md, "The feed and the hub").</summary>
 public static class EventTypes
 {
     public const string JobCreated = "JOB_CREATED";

@@ -15,7 +15,7 @@ public sealed record Transition(
 }
 
 /// <summary>
-/// The job state machine of DESIGN §1 as data. <see cref="Job"/> consults it for every change; anything not in it
+/// The job state machine as data (drawn in docs/ARCHITECTURE.md by <see cref="StateDiagram"/>). <see cref="Job"/> consults it for every change; anything not in it
 /// is refused with <see cref="JobError.InvalidTransition"/>.
 /// </summary>
 public static class TransitionTable

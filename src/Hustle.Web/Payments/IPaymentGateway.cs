@@ -1,7 +1,7 @@
 namespace Hustle.Web.Payments;
 
 /// <summary>
-/// A payment provider that holds money on a customer's payment method and captures it later (DESIGN §3).
+/// A payment provider that holds money on a customer's payment method and captures it later (docs/ARCHITECTURE.md, "Money").
 /// Every call carries an idempotency key derived from the operation (<c>job/{id}/capture/v{n}</c>): a repeated
 /// call with the same key and parameters returns the first answer and never moves money twice; the same key with
 /// other parameters answers <see cref="GatewayOutcome.IdempotencyMismatch"/>.

@@ -10,7 +10,7 @@ using Microsoft.EntityFrameworkCore.Query;
 namespace Hustle.Web.Payments;
 
 /// <summary>
-/// Every money step of a job, done the way DESIGN §3 asks: journal the call, call the gateway outside any
+/// Every money step of a job, done the way docs/ARCHITECTURE.md ("Money") asks: journal the call, call the gateway outside any
 /// database transaction with a key derived from the operation, then let the caller commit the transition with
 /// <see cref="RecordHold"/> and friends inside its transaction. If that commit loses a race, <see cref="CompensateAsync"/>
 /// voids the hold it took, unless the winner uses that very hold. Calls left <c>Started</c> by a crash are

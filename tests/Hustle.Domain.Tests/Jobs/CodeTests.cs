@@ -6,7 +6,7 @@ using static Hustle.Domain.Tests.Jobs.Situations;
 
 namespace Hustle.Domain.Tests.Jobs;
 
-/// <summary>Start and completion codes (DESIGN §2): constant-time comparison, five tries, a 15-minute lock.</summary>
+/// <summary>Start and completion codes (docs/ARCHITECTURE.md, "Codes"): constant-time comparison, five tries, a 15-minute lock.</summary>
 public class CodeTests
 {
     private static readonly DateTimeOffset Now = WorkDay;

@@ -29,7 +29,7 @@ public enum Attempt
 }
 
 /// <summary>
-/// Every (state, action, actor role) combination against the transition table of DESIGN §1: an allowed one moves
+/// Every (state, action, actor role) combination against the transition table of docs/ARCHITECTURE.md §3: an allowed one moves
 /// the job to the table's target, every other one is refused with a clear code and leaves the job exactly as it was.
 /// </summary>
 public class TransitionTableTests
@@ -87,9 +87,9 @@ public class TransitionTableTests
     }
 
     [Fact]
-    public void The_table_holds_exactly_the_rows_of_DESIGN_section_1()
+    public void The_table_holds_exactly_the_rows_the_design_lists()
     {
-        // Transcribed from DESIGN §1 (the table, editing, price proposals, hold renewal): action from by -> to.
+        // Transcribed from the design (the action table, editing, price proposals, hold renewal; docs/ARCHITECTURE.md §3): action from by -> to.
         string[] design =
         [
             "MakeOffer Open Outsider -> Requested", "MakeOffer Requested Outsider -> Requested",
@@ -190,7 +190,7 @@ public class TransitionTableTests
         _ => Enum.Parse<JobAction>(attempt.ToString()),
     };
 
-    /// <summary>What DESIGN §1 says should happen: the table, plus the guards it documents beside the table.</summary>
+    /// <summary>What docs/ARCHITECTURE.md §3 says should happen: the table, plus the guards it documents beside the table.</summary>
     private static (bool Allowed, JobStatus Target, string Refusal) Expected(Job job, Attempt attempt, ActorRole role, Actor actor)
     {
         var row = TransitionTable.Find(job.Status, ActionOf(attempt), role);

@@ -4,7 +4,7 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Hustle.Web.Tests.Jobs;
 
-/// <summary>DESIGN §1 editing: OPEN and REQUESTED every field, SCHEDULED no price, IN_PROGRESS nothing.</summary>
+/// <summary>Editing (docs/ARCHITECTURE.md §3): OPEN and REQUESTED every field, SCHEDULED no price, IN_PROGRESS nothing.</summary>
 public class EditJobTests(TestApp app) : IClassFixture<TestApp>
 {
     [Fact]

@@ -26,7 +26,7 @@ export function newIdempotencyKey() {
 }
 
 // State-changing calls on jobs carry an Idempotency-Key; a request whose answer was lost on the network is
-// retried once with the same key, so it can never take effect twice (DESIGN §6).
+// retried once with the same key, so it can never take effect twice (docs/ARCHITECTURE.md, "The HTTP contract").
 const IDEMPOTENT_PREFIXES = ['/api/jobs', '/api/offers', '/api/price-proposals', '/api/threads'];
 
 /**

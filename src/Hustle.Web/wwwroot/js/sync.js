@@ -1,4 +1,4 @@
-// The sync client: the only code that touches the SignalR connection (DESIGN §4, "push as a hint, the feed
+// The sync client: the only code that touches the SignalR connection (docs/ARCHITECTURE.md §2 and §5, "push as a hint, the feed
 // as the truth").
 //
 // - Initial state over REST: GET /api/jobs/mine -> { jobs, cursor }; the feed continues from that cursor.

@@ -1,5 +1,5 @@
 // One job, from either side. Only the actions the job's status and the viewer's role allow are offered
-// (DESIGN §1); the server still has the last word and its refusal's `detail` is shown.
+// (docs/ARCHITECTURE.md, "The job state machine"); the server still has the last word and its refusal's `detail` is shown.
 import { h, setChildren, keyed, field, formError, showFormError, busy } from '../dom.js';
 import { get, getAll, post, patch, ApiError } from '../api.js';
 import { state, putJob, refreshJob, threadsForJob, openQuestionThread, refreshThreads } from '../store.js';
