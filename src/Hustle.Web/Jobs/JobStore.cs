@@ -61,7 +61,7 @@ public sealed class JobStore(HustleDb db, FeedWriter feed, IFeedPublisher publis
                 await alsoSave();
             }
 
-            pushes = await feed.AppendAsync(job.NewEvents, job.CustomerId, ct);
+            pushes = await feed.AppendAsync(job.NewEvents, job.CustomerId, ct, recipient => new Dictionary<string, object?> { ["allowedActions"] = AllowedActions.For(job, recipient) });
             await transaction.CommitAsync(ct);
         }
 

@@ -2,7 +2,10 @@ using Hustle.Domain.Jobs;
 
 namespace Hustle.Web.Jobs;
 
-/// <summary>A job as the contract shows it. <c>location</c> only to the customer and the assigned hustler; codes only to the customer.</summary>
+/// <summary>
+/// A job as the contract shows it to one viewer. <c>location</c> only to the customer and the assigned hustler; codes
+/// only to the customer; <c>allowedActions</c> what this viewer may do now (the page draws its buttons from it).
+/// </summary>
 public sealed record JobResponse(
     string Id,
     string Title,
@@ -37,7 +40,8 @@ public sealed record JobResponse(
     DateTimeOffset? StartCodeLockedUntil,
     DateTimeOffset? CompletionCodeLockedUntil,
     int PendingOffers,
-    PriceProposalResponse? PendingPriceProposal);
+    PriceProposalResponse? PendingPriceProposal,
+    IReadOnlyList<AllowedAction> AllowedActions);
 
 public sealed record OfferResponse(string Id, string JobId, string HustlerId, long? ProposedAmount, string? Message, OfferStatus Status, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt)
 {
@@ -95,6 +99,7 @@ public static class JobViews
             isParty ? job.StartCodeLockedUntil : null,
             isParty ? job.CompletionCodeLockedUntil : null,
             job.PendingOffers.Count(),
-            isParty && job.PendingPriceProposal is { } p ? PriceProposalResponse.From(p) : null);
+            isParty && job.PendingPriceProposal is { } p ? PriceProposalResponse.From(p) : null,
+            AllowedActions.For(job, viewerId));
     }
 }

@@ -1,3 +1,4 @@
+using Hustle.Domain.Jobs;
 using Hustle.Web.Infrastructure;
 using Hustle.Web.Jobs;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -17,9 +18,8 @@ public static class OpenThread
             return TypedResults.Ok(await ViewAsync(threads, existing.Id, me.Id, ct));
         }
 
-        // Open to offers: anyone may ask. Afterwards: only the hustler who got the job.
         var job = await jobs.GetForParticipantAsync(id, me.Id, ct);
-        if (job.CustomerId == me.Id)
+        if (!AllowedActions.MayOpenThread(job, me.Id))
         {
             throw new ApiProblem(StatusCodes.Status409Conflict, "thread_not_allowed", "Threads are opened by hustlers, with an offer or a question; the customer answers in them.");
         }

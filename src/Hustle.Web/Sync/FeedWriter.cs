@@ -15,7 +15,8 @@ namespace Hustle.Web.Sync;
 /// </summary>
 public sealed class FeedWriter(HustleDb db, TimeProvider clock, SyncMetrics metrics)
 {
-    public async Task<IReadOnlyList<FeedPush>> AppendAsync(IReadOnlyList<JobEvent> events, string? customerId, CancellationToken ct)
+    /// <param name="forRecipient">Fields for one recipient's copy alone (what that person may do to the job now).</param>
+    public async Task<IReadOnlyList<FeedPush>> AppendAsync(IReadOnlyList<JobEvent> events, string? customerId, CancellationToken ct, Func<string, IReadOnlyDictionary<string, object?>>? forRecipient = null)
     {
         if (events.Count == 0)
         {
@@ -39,9 +40,17 @@ public sealed class FeedWriter(HustleDb db, TimeProvider clock, SyncMetrics metr
         var ids = events.ToDictionary(e => e, _ => Ids.New("evt"));
         foreach (var (recipient, e) in copies)
         {
-            var data = e.CustomerOnly is { } extra && recipient == customerId
-                ? e.Data.Concat(extra).ToDictionary(kv => kv.Key, kv => kv.Value)
-                : e.Data;
+            IEnumerable<KeyValuePair<string, object?>> data = e.Data;
+            if (e.CustomerOnly is { } codes && recipient == customerId)
+            {
+                data = data.Concat(codes);
+            }
+
+            if (forRecipient is not null)
+            {
+                data = data.Concat(forRecipient(recipient));
+            }
+
             var row = new FeedEvent
             {
                 UserId = recipient,
@@ -50,7 +59,7 @@ public sealed class FeedWriter(HustleDb db, TimeProvider clock, SyncMetrics metr
                 Type = e.Type,
                 JobId = e.JobId,
                 At = at,
-                Data = JsonSerializer.Serialize(data, Json.Options),
+                Data = JsonSerializer.Serialize(data.ToDictionary(kv => kv.Key, kv => kv.Value), Json.Options),
             };
             db.FeedEvents.Add(row);
             pushes.Add(new FeedPush(recipient, FeedEnvelope.From(row), 0));
