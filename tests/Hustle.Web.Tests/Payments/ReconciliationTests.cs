@@ -1,14 +1,11 @@
-using System.Collections.Concurrent;
 using System.Net;
 using Hustle.Domain.Jobs;
-using Hustle.Web.Data;
 using Hustle.Web.Jobs;
 using Hustle.Web.Payments;
 using Hustle.Web.Payments.Simulated;
 using Hustle.Web.Tests.Lifecycle;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Hustle.Web.Tests.Payments;
 
@@ -191,7 +188,7 @@ public sealed class ReconciliationTests() : LifecycleTest(new ScriptedGatewayApp
             var open = (await jobs.FindAsync(posted.Str("id"), CancellationToken.None))!;
             Assert.True((await payments.AuthorizeAsync(open, offer.Str("id"), Customer.Id, SimulatedGateway.Visa, 3000, CancellationToken.None)).Succeeded);
             var done = (await jobs.FindAsync(finished, CancellationToken.None))!;
-            var payment = await JobPayments.LoadAsync(scope.ServiceProvider.GetRequiredService<HustleDb>(), finished, CancellationToken.None);
+            var payment = await scope.ServiceProvider.GetRequiredService<PaymentStore>().GetAsync(finished, CancellationToken.None);
             Assert.True((await payments.CaptureAsync(done, payment, 5000, CancellationToken.None)).Succeeded);
         }
 
@@ -212,7 +209,7 @@ public sealed class ReconciliationTests() : LifecycleTest(new ScriptedGatewayApp
         using (var scope = App.Services.CreateScope())
         {
             var job = (await scope.ServiceProvider.GetRequiredService<JobStore>().FindAsync(jobId, CancellationToken.None))!;
-            var payment = await JobPayments.LoadAsync(scope.ServiceProvider.GetRequiredService<HustleDb>(), jobId, CancellationToken.None);
+            var payment = await scope.ServiceProvider.GetRequiredService<PaymentStore>().GetAsync(jobId, CancellationToken.None);
             Assert.True((await scope.ServiceProvider.GetRequiredService<JobPayments>().CaptureAsync(job, payment, 5000, CancellationToken.None)).Succeeded);
         }
 
