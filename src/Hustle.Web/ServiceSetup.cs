@@ -215,7 +215,9 @@ public static class ServiceSetup
         }
 
         services.AddScoped<JobPayments>();
+        services.AddScoped<PaymentStore>();
         services.AddScoped<PaymentReconciler>();
+        services.AddHostedService<PaymentRecovery>();
         return services;
     }
 

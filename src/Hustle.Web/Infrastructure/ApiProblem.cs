@@ -1,7 +1,7 @@
 namespace Hustle.Web.Infrastructure;
 
 /// <summary>A refusal the web layer raises: answered as problem details with <see cref="Code"/> by <see cref="ProblemExceptionHandler"/>.</summary>
-public sealed class ApiProblem(int status, string code, string detail) : Exception(detail)
+public class ApiProblem(int status, string code, string detail) : Exception(detail)
 {
     public int Status { get; } = status;
 
@@ -11,8 +11,7 @@ public sealed class ApiProblem(int status, string code, string detail) : Excepti
 
     public static ApiProblem Validation(string detail) => new(StatusCodes.Status400BadRequest, "validation_failed", detail);
 
-    public static ApiProblem Concurrency() =>
-        new(StatusCodes.Status409Conflict, "concurrency_conflict", "The job was changed by someone else at the same moment; reload it and try again.");
+    public static ConcurrencyConflict Concurrency() => new("The job was changed by someone else at the same moment; reload it and try again.");
 
     public static ApiProblem PaymentDeclined(string? detail) =>
         new(StatusCodes.Status402PaymentRequired, "payment_declined", detail ?? "The payment method was declined.");
@@ -26,3 +25,6 @@ public sealed class ApiProblem(int status, string code, string detail) : Excepti
     public static ApiProblem IdempotencyMismatch() =>
         new(StatusCodes.Status422UnprocessableEntity, "idempotency_mismatch", "This Idempotency-Key was used before with a different request.");
 }
+
+/// <summary>A save lost to a change committed since the read (409 <c>concurrency_conflict</c>): caught by type by those who try again.</summary>
+public sealed class ConcurrencyConflict(string detail) : ApiProblem(StatusCodes.Status409Conflict, "concurrency_conflict", detail);

@@ -12,8 +12,6 @@ namespace Hustle.Web.Jobs;
 /// </summary>
 public sealed class JobStore(HustleDb db, FeedWriter feed, IFeedPublisher publisher, RequestInfo request)
 {
-    public HustleDb Db => db;
-
     public Task<Job?> FindAsync(string id, CancellationToken ct) =>
         db.Jobs.Include(j => j.Offers).Include(j => j.PriceProposals).AsSplitQuery().FirstOrDefaultAsync(j => j.Id == id, ct);
 
@@ -31,6 +29,22 @@ public sealed class JobStore(HustleDb db, FeedWriter feed, IFeedPublisher publis
         var offer = job?.Offers.First(o => o.Id == offerId);
         return job is not null && (job.CustomerId == userId || offer!.HustlerId == userId) ? job : throw ApiProblem.NotFound("offer");
     }
+
+    /// <summary>The job a price proposal belongs to, if <paramref name="userId"/> is one of its two parties; otherwise 404.</summary>
+    public async Task<Job> GetByProposalAsync(string proposalId, string userId, CancellationToken ct)
+    {
+        var jobId = await db.PriceProposals.Where(p => p.Id == proposalId).Select(p => p.JobId).FirstOrDefaultAsync(ct);
+        var job = jobId is null ? null : await FindAsync(jobId, ct);
+        return job is not null && (job.CustomerId == userId || job.HustlerId == userId) ? job : throw ApiProblem.NotFound("price proposal");
+    }
+
+    /// <summary>Disputed jobs still waiting for an operator's decision, oldest first.</summary>
+    public async Task<IReadOnlyList<Job>> OpenDisputesAsync(int limit, CancellationToken ct) =>
+        await db.Jobs.AsNoTracking()
+            .Where(j => j.Disputed && j.Status == JobStatus.AwaitingCustomerConfirm)
+            .OrderBy(j => j.UpdatedAt)
+            .Take(limit)
+            .ToListAsync(ct);
 
     public void Add(Job job) => db.Jobs.Add(job);
 

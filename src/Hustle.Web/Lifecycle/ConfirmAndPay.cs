@@ -2,136 +2,19 @@ using Hustle.Domain.Jobs;
 using Hustle.Web.Infrastructure;
 using Hustle.Web.Jobs;
 using Hustle.Web.Payments;
-using Microsoft.EntityFrameworkCore;
 
 namespace Hustle.Web.Lifecycle;
 
-/// <summary>
-/// Capturing the hold, for the customer's confirmation and for auto-confirm alike. Both use the same idempotency
-/// key for the same attempt, so racing confirmations capture once; the loser of the commit gets 409.
-/// </summary>
-public sealed class Capture(JobStore jobs, JobPayments payments, TimeProvider clock, ILogger<Capture> log)
-{
-    /// <summary>How often recording a capture that went through is tried again after losing to another change.</summary>
-    private const int MaxRecordAttempts = 10;
-
-    public async Task<bool> RunAsync(Job job, Actor actor, CancellationToken ct)
-    {
-        job.EnsureCanBePaid(actor.Kind == ActorKind.System ? ActorRole.System : job.RoleOf(actor.UserId!));
-        var payment = await JobPayments.LoadAsync(jobs.Db, job.Id, ct);
-        var replacement = await HoldAnewIfNeededAsync(job, payment, ct);
-        var amount = Math.Min(job.FinalAmount ?? payment.AuthorizedAmount, payment.AuthorizedAmount);
-        var result = await payments.CaptureAsync(job, payment, amount, ct);
-        var now = clock.GetUtcNow();
-        if (result.Succeeded)
-        {
-            job.MarkPaid(actor, result.Amount, payment.HoldId!, now);
-            payment.CapturedAmount = result.Amount;
-            payment.UpdatedAt = now;
-        }
-        else
-        {
-            job.RecordCaptureFailure(actor, result.FailureMessage ?? "The capture failed.", now);
-        }
-
-        try
-        {
-            await jobs.SaveAsync(job, ct);
-        }
-        catch (ApiProblem lost) when (lost.Code == "concurrency_conflict")
-        {
-            if (result.Succeeded)
-            {
-                await RecordLostCaptureAsync(job.Id, actor, payment, result);
-            }
-            else if (replacement is not null)
-            {
-                // The provider voided the old hold for this one: the job keeps it if it still needs a hold, else it is voided.
-                await payments.CompensateAsync(job.Id, replacement, CancellationToken.None);
-            }
-
-            throw;
-        }
-
-        return result.Succeeded;
-    }
-
-    /// <summary>
-    /// The capture went through but the change recording it lost a race (another confirmation, a dispute, the
-    /// reconciler adopting a new hold, an operator's cancel). The job is read again: if a racing confirmation with
-    /// the same key committed PAID, it captured the same money and nothing is left to do; if the job can still be
-    /// paid by the same actor, the capture is recorded on it (under its version check, again if it loses again);
-    /// otherwise (cancelled, or disputed before auto-confirm) the money is refunded.
-    /// </summary>
-    private async Task RecordLostCaptureAsync(string jobId, Actor actor, Payment attempted, GatewayResult captured)
-    {
-        for (var attempt = 1; attempt <= MaxRecordAttempts; attempt++)
-        {
-            var job = await jobs.FindAsync(jobId, CancellationToken.None) ?? throw new InvalidOperationException($"Job {jobId} is gone.");
-            if (job.Status == JobStatus.Paid)
-            {
-                return;
-            }
-
-            try
-            {
-                job.MarkPaid(actor, captured.Amount, captured.HoldId!, clock.GetUtcNow());
-            }
-            catch (JobRuleException)
-            {
-                await payments.RefundAsync(jobId, attempted, captured.Amount, CancellationToken.None);
-                return;
-            }
-
-            var payment = await JobPayments.LoadAsync(jobs.Db, jobId, CancellationToken.None);
-            payment.HoldId = captured.HoldId;
-            payment.AuthorizedAmount = Math.Max(payment.AuthorizedAmount, captured.Amount);
-            payment.CapturedAmount = captured.Amount;
-            payment.UpdatedAt = clock.GetUtcNow();
-            try
-            {
-                await jobs.SaveAsync(job, CancellationToken.None);
-                return;
-            }
-            catch (ApiProblem lost) when (lost.Code == "concurrency_conflict")
-            {
-                // Something else committed first: read the job again.
-            }
-        }
-
-        log.LogWarning("Capture of hold {HoldId} for job {JobId} is left to the reconciler: the job kept changing.", captured.HoldId, jobId);
-    }
-
-    /// <summary>
-    /// A hold that cannot be captured is replaced before the capture: after a capture failed, when the customer has
-    /// saved another card since (an uncaptured hold cannot change card), and when the hold has lapsed (a dispute or
-    /// a long job can outlive it). The amount is held anew on the customer's card (the provider voids the old hold,
-    /// if still open) and that hold is captured. The new hold is saved with the job's next change, under its version
-    /// check, so a racing request can never leave the record pointing at a hold it did not capture; if that change
-    /// never commits, the journal has the call and the reconciler settles the orphan.
-    /// </summary>
-    /// <returns>The new hold, or null when the hold was kept.</returns>
-    private async Task<GatewayResult?> HoldAnewIfNeededAsync(Job job, Payment payment, CancellationToken ct)
-    {
-        var card = await jobs.Db.Users.Where(u => u.Id == job.CustomerId).Select(u => u.PaymentMethod).FirstOrDefaultAsync(ct);
-        var lapsed = payment.HoldExpiresAt <= clock.GetUtcNow();
-        var cardChangedAfterFailure = job.PaymentStatus == PaymentStatus.CaptureFailed && card != payment.PaymentMethod;
-        if (card is null || !(lapsed || cardChangedAfterFailure))
-        {
-            return null;
-        }
-
-        var hold = await payments.ReauthorizeAsync(job, payment, card, $"capture-v{job.CaptureAttempt + 1}/{JobPayments.ShortHash(card)}", ct);
-        payments.UseReplacementHold(payment, hold, card);
-        return hold;
-    }
-}
-
 public static class ConfirmAndPay
 {
-    public static async Task<JobResponse> Handle(string id, CurrentUser me, JobStore jobs, Capture capture, CancellationToken ct)
+    public static async Task<JobResponse> Handle(string id, HttpRequest request, CurrentUser me, JobStore jobs, Capture capture, CancellationToken ct)
     {
         var job = await jobs.GetForParticipantAsync(id, me.Id, ct);
+        if (IsRetryOfConfirmThatPaid(job, me, request))
+        {
+            return JobViews.For(job, me.Id);
+        }
+
         if (!await capture.RunAsync(job, me.Actor, ct))
         {
             throw ApiProblem.PaymentFailed("The payment could not be captured. Change the payment method and confirm again.");
@@ -139,4 +22,14 @@ public static class ConfirmAndPay
 
         return JobViews.For(job, me.Id);
     }
+
+    /// <summary>
+    /// The customer confirms a job their money already paid, without an Idempotency-Key: their first confirmation's
+    /// answer was lost, so it gets that answer (the paid job) again. With a key, the key's own replay answers; a
+    /// confirmation under another key is a new request and is refused as any other transition from PAID.
+    /// </summary>
+    private static bool IsRetryOfConfirmThatPaid(Job job, CurrentUser me, HttpRequest request) =>
+        job is { Status: JobStatus.Paid, PaymentStatus: PaymentStatus.Captured }
+        && job.CustomerId == me.Id
+        && !request.Headers.ContainsKey(IdempotencyMiddleware.Header);
 }

@@ -3,7 +3,6 @@ using Hustle.Web.Offers;
 using Hustle.Web.Infrastructure;
 using Hustle.Web.Jobs;
 using Hustle.Web.Payments;
-using Microsoft.EntityFrameworkCore;
 
 namespace Hustle.Web.Lifecycle;
 
@@ -24,7 +23,7 @@ public static class Disputes
     /// void runs only after that. Voiding first would leave a live job on a voided hold if another change won the
     /// race. Should the void not be answered, the reconciler repeats the journaled call with the same key.
     /// </summary>
-    public static async Task<JobResponse> ResolveByCancelling(string id, ReasonRequest? body, CurrentUser me, JobStore jobs, JobPayments payments, TimeProvider clock, ILogger<JobPayments> log, CancellationToken ct)
+    public static async Task<JobResponse> ResolveByCancelling(string id, ReasonRequest? body, CurrentUser me, JobStore jobs, PaymentStore store, JobPayments payments, TimeProvider clock, ILogger<JobPayments> log, CancellationToken ct)
     {
         new RequestRules().Text("reason", body?.Reason, 1000, required: false, multiline: true).ThrowIfAny();
         // Anyone but an operator is treated as for every other job endpoint: a non-participant gets 404, a party 409.
@@ -32,17 +31,15 @@ public static class Disputes
         var actor = me.IsOperator ? Actor.Operator(me.Id) : me.Actor;
         job.EnsureResolvable(actor);
 
-        var payment = await JobPayments.LoadAsync(jobs.Db, job.Id, ct);
-        var voiding = payments.JournalVoid(jobs.Db, job.Id, payment.HoldId!, payment.AuthorizedAmount);
+        var payment = await store.GetAsync(job.Id, ct);
+        var voiding = payments.JournalVoid(store, job.Id, payment.HoldId!, payment.AuthorizedAmount);
         job.ResolveDisputeByCancelling(actor, body?.Reason, clock.GetUtcNow());
-        payment.VoidedAmount += payment.AuthorizedAmount;
-        payment.AuthorizedAmount = 0;
-        payment.UpdatedAt = clock.GetUtcNow();
+        payment.Release(clock.GetUtcNow());
         await jobs.SaveAsync(job, ct);
 
         try
         {
-            await payments.SettleJournaledVoidAsync(jobs.Db, voiding, CancellationToken.None);
+            await payments.SettleJournaledAsync(store, voiding, CancellationToken.None);
         }
         catch (ApiProblem refused)
         {
@@ -55,11 +52,7 @@ public static class Disputes
     /// <summary>For operators: every disputed job still waiting for a decision, oldest first.</summary>
     public static async Task<IReadOnlyList<JobResponse>> ListOpen(CurrentUser me, JobStore jobs, CancellationToken ct)
     {
-        var disputed = await jobs.Db.Jobs.AsNoTracking()
-            .Where(j => j.Disputed && j.Status == JobStatus.AwaitingCustomerConfirm)
-            .OrderBy(j => j.UpdatedAt)
-            .Take(200)
-            .ToListAsync(ct);
+        var disputed = await jobs.OpenDisputesAsync(200, ct);
         return [.. disputed.Select(j => JobViews.For(j, me.Id))];
     }
 

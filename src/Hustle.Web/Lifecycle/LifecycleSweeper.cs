@@ -49,24 +49,30 @@ public sealed class LifecycleSweeper(IServiceScopeFactory scopes, TimeProvider c
             ct);
     }
 
-    /// <summary>Holds lapse (about 7 days): a job still waiting for its start is given a fresh hold in time; a failure is told to both.</summary>
+    /// <summary>
+    /// Holds lapse (about 7 days): a job still waiting for its start is given a fresh hold in time; a failure is told
+    /// to both. A declined renewal is tried again once the customer has saved a card it was not tried with.
+    /// </summary>
     public Task RenewHoldsAsync(CancellationToken ct)
     {
         var soon = clock.GetUtcNow() + RenewalMargin;
         return ForEachJobAsync(
-            db => db.Jobs.Where(j => j.Status == JobStatus.Scheduled && j.PaymentStatus == PaymentStatus.Authorized
-                && db.Set<Payment>().Any(p => p.JobId == j.Id && p.HoldExpiresAt != null && p.HoldExpiresAt <= soon)),
+            db => db.Jobs.Where(j => j.Status == JobStatus.Scheduled && db.Set<Payment>().Any(p => p.JobId == j.Id && (
+                (j.PaymentStatus == PaymentStatus.Authorized && p.HoldExpiresAt != null && p.HoldExpiresAt <= soon)
+                || (j.PaymentStatus == PaymentStatus.AuthorizationFailed && db.Users.Any(u => u.Id == j.CustomerId && u.PaymentMethod != null
+                    && !db.Set<PaymentCall>().Any(c => c.JobId == j.Id && c.Operation == "reauthorize" && c.HoldId == p.HoldId && c.PaymentMethod == u.PaymentMethod)))))),
             async (job, scope, jobs) =>
             {
                 var payments = scope.GetRequiredService<JobPayments>();
-                var payment = await JobPayments.LoadAsync(jobs.Db, job.Id, ct);
+                var store = scope.GetRequiredService<PaymentStore>();
+                var payment = await store.GetAsync(job.Id, ct);
 
                 // A renewal is a new authorization: it goes on the card the customer has on file now.
-                var card = await jobs.Db.Users.Where(u => u.Id == job.CustomerId).Select(u => u.PaymentMethod).FirstOrDefaultAsync(ct) ?? payment.PaymentMethod!;
+                var card = await store.CardOnFileAsync(job.CustomerId, ct) ?? payment.PaymentMethod!;
                 GatewayResult renewed;
                 try
                 {
-                    renewed = await payments.ReauthorizeAsync(job, payment, card, $"{payment.HoldId}/{JobPayments.ShortHash(card)}", ct);
+                    renewed = await payments.ReauthorizeAsync(job, payment, card, payment.AuthorizedAmount, $"{payment.HoldId}/{JobPayments.ShortHash(card)}", ct);
                 }
                 catch (ApiProblem refused) when (refused.Status == StatusCodes.Status402PaymentRequired)
                 {
@@ -76,12 +82,12 @@ public sealed class LifecycleSweeper(IServiceScopeFactory scopes, TimeProvider c
                 }
 
                 job.RecordReauthorization(true, renewed.Amount, "Hold renewed before it lapsed", clock.GetUtcNow());
-                payments.UseReplacementHold(payment, renewed, card);
+                payment.Replace(renewed, card, clock.GetUtcNow());
                 try
                 {
                     await jobs.SaveAsync(job, ct);
                 }
-                catch (ApiProblem lost) when (lost.Code == "concurrency_conflict")
+                catch (ConcurrencyConflict)
                 {
                     // The provider voided the old hold for this one: kept if the job still needs a hold, else voided.
                     await payments.CompensateAsync(job.Id, renewed, CancellationToken.None);

@@ -3,7 +3,6 @@ using Hustle.Web.Infrastructure;
 using Hustle.Web.Jobs;
 using Hustle.Web.Payments;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.EntityFrameworkCore;
 
 namespace Hustle.Web.Lifecycle;
 
@@ -29,11 +28,11 @@ public static class PriceProposals
         return TypedResults.Created($"/api/price-proposals/{proposal.Id}", PriceProposalResponse.From(proposal));
     }
 
-    public static async Task<JobResponse> Accept(string id, CurrentUser me, JobStore jobs, JobPayments payments, TimeProvider clock, CancellationToken ct)
+    public static async Task<JobResponse> Accept(string id, CurrentUser me, JobStore jobs, PaymentStore store, JobPayments payments, TimeProvider clock, CancellationToken ct)
     {
         var job = await LoadAsync(id, me, jobs, ct);
         var proposal = job.ProposalToAnswer(id, me.Actor);
-        var payment = await JobPayments.LoadAsync(jobs.Db, job.Id, ct);
+        var payment = await store.GetAsync(job.Id, ct);
         var needed = job.PriceToAuthorizeWith(proposal);
         GatewayResult? grown = null;
         if (needed > payment.AuthorizedAmount)
@@ -46,10 +45,7 @@ public static class PriceProposals
             job.AcceptPriceProposal(id, me.Actor, grown?.Amount ?? payment.AuthorizedAmount, paymentIntentUpdated: grown is not null, clock.GetUtcNow());
             if (grown is not null)
             {
-                payment.HoldId = grown.HoldId;
-                payment.AuthorizedAmount = grown.Amount;
-                payment.HoldExpiresAt = grown.HoldExpiresAt ?? payment.HoldExpiresAt;
-                payment.UpdatedAt = clock.GetUtcNow();
+                payment.Raise(grown, clock.GetUtcNow());
             }
 
             await jobs.SaveAsync(job, ct);
@@ -71,10 +67,5 @@ public static class PriceProposals
         return PriceProposalResponse.From(proposal);
     }
 
-    private static async Task<Job> LoadAsync(string proposalId, CurrentUser me, JobStore jobs, CancellationToken ct)
-    {
-        var jobId = await jobs.Db.PriceProposals.Where(p => p.Id == proposalId).Select(p => p.JobId).FirstOrDefaultAsync(ct);
-        var job = jobId is null ? null : await jobs.FindAsync(jobId, ct);
-        return job is not null && (job.CustomerId == me.Id || job.HustlerId == me.Id) ? job : throw ApiProblem.NotFound("price proposal");
-    }
+    private static Task<Job> LoadAsync(string proposalId, CurrentUser me, JobStore jobs, CancellationToken ct) => jobs.GetByProposalAsync(proposalId, me.Id, ct);
 }

@@ -8,33 +8,29 @@ namespace Hustle.Web.Lifecycle;
 
 /// <summary>
 /// Before the start code, either party can call the match off: the hold is voided (not refunded) and the job reopens.
-/// The void comes after the commit: voiding first would leave a job without money if the start code won the race.
+/// The void is journaled with the change and made after the commit: voiding first would leave a job without money if
+/// the start code won the race. Should the void not be answered, the reconciler repeats it with the same key.
 /// </summary>
 public static class Unassign
 {
-    public static async Task<JobResponse> Handle(string id, ReasonRequest? body, CurrentUser me, JobStore jobs, JobPayments payments, TimeProvider clock, ILogger<JobPayments> log, CancellationToken ct)
+    public static async Task<JobResponse> Handle(string id, ReasonRequest? body, CurrentUser me, JobStore jobs, PaymentStore store, JobPayments payments, TimeProvider clock, ILogger<JobPayments> log, CancellationToken ct)
     {
         new RequestRules().Text("reason", body?.Reason, 1000, required: false, multiline: true).ThrowIfAny();
         var job = await jobs.GetForParticipantAsync(id, me.Id, ct);
         job.EnsureAllowed(JobAction.Unassign, job.RoleOf(me.Id));
-        var payment = await JobPayments.LoadAsync(jobs.Db, job.Id, ct);
-        var (holdId, held) = (payment.HoldId!, payment.AuthorizedAmount);
+        var payment = await store.GetAsync(job.Id, ct);
+        var voiding = payments.JournalVoid(store, job.Id, payment.HoldId!, payment.AuthorizedAmount);
         job.Unassign(me.Actor, body?.Reason, clock.GetUtcNow());
-
-        // Once committed no hold is the job's: should the void below not happen, the reconciler voids the orphan.
-        payment.HoldId = null;
-        payment.VoidedAmount += held;
-        payment.AuthorizedAmount = 0;
-        payment.UpdatedAt = clock.GetUtcNow();
+        payment.GiveUpHold(clock.GetUtcNow());
         await jobs.SaveAsync(job, ct);
 
         try
         {
-            await payments.VoidAsync(job.Id, holdId, held, ct);
+            await payments.SettleJournaledAsync(store, voiding, CancellationToken.None);
         }
         catch (ApiProblem refused)
         {
-            log.LogWarning("Void of hold {HoldId} after unassigning job {JobId} failed ({Reason}); the reconciler repeats it.", holdId, job.Id, refused.Message);
+            log.LogWarning("Void of hold {HoldId} after unassigning job {JobId} failed ({Reason}); an unanswered one is repeated by the reconciler.", voiding.HoldId, job.Id, refused.Message);
         }
 
         return JobViews.For(job, me.Id);

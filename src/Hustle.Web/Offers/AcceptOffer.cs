@@ -13,7 +13,7 @@ namespace Hustle.Web.Offers;
 /// </summary>
 public static class AcceptOffer
 {
-    public static async Task<JobResponse> Handle(string id, CurrentUser me, JobStore jobs, JobPayments payments, UserManager<User> users, TimeProvider clock, CancellationToken ct)
+    public static async Task<JobResponse> Handle(string id, CurrentUser me, JobStore jobs, PaymentStore store, JobPayments payments, UserManager<User> users, TimeProvider clock, CancellationToken ct)
     {
         var job = await jobs.GetByOfferAsync(id, me.Id, ct);
         job.EnsureAllowed(JobAction.AcceptOffer, job.RoleOf(me.Id));
@@ -24,7 +24,9 @@ public static class AcceptOffer
         try
         {
             job.AcceptOffer(id, me.Actor, amount, Ids.Code(), Ids.Code(), clock.GetUtcNow());
-            await jobs.SaveAsync(job, ct, () => payments.RecordHold(jobs.Db, job, hold, paymentMethod, ct));
+            var payment = await store.GetOrOpenAsync(job, payments.Provider, ct);
+            payment.Hold(payments.Provider, hold, paymentMethod, clock.GetUtcNow());
+            await jobs.SaveAsync(job, ct);
         }
         catch
         {

@@ -10,11 +10,14 @@ using Microsoft.EntityFrameworkCore.Query;
 namespace Hustle.Web.Payments;
 
 /// <summary>
-/// Every money step of a job, done the way docs/ARCHITECTURE.md ("Money") asks: journal the call, call the gateway outside any
-/// database transaction with a key derived from the operation, then let the caller commit the transition with
-/// <see cref="RecordHold"/> and friends inside its transaction. If that commit loses a race, <see cref="CompensateAsync"/>
-/// voids the hold it took, unless the winner uses that very hold. Calls left <c>Started</c> by a crash are
-/// repaired by <c>PaymentReconciler</c>.
+/// The one way money moves. Every movement (accept, price change, confirm, unassign and cancel, dispute resolution,
+/// expiry, renewal, the reconciler) records its intent in the journal (<see cref="PaymentCall"/>) and commits it,
+/// calls the gateway with a key derived from the operation, records the outcome on the call and lets the caller
+/// record it on the <see cref="Payment"/> inside its transition. Money taken before the change (a hold, a capture)
+/// is journaled in a transaction of its own and, if the change then loses a race, undone by
+/// <see cref="CompensateAsync"/> or a refund; money given back after the change (a void) is journaled inside the
+/// change's transaction and called after its commit (<see cref="JournalVoid"/>). Calls left <c>Started</c> by a
+/// crash are repeated with the same key by <see cref="PaymentReconciler"/>.
 /// </summary>
 public sealed class JobPayments(IPaymentGateway gateway, IDbContextFactory<HustleDb> contexts, TimeProvider clock, ILogger<JobPayments> log)
 {
@@ -30,7 +33,11 @@ public sealed class JobPayments(IPaymentGateway gateway, IDbContextFactory<Hustl
     public static string AuthorizeKey(Job job, string offerId, string paymentMethod) =>
         $"job/{job.Id}/authorize/{offerId}/v{job.Version}/{ShortHash(paymentMethod)}";
 
-    public static string CaptureKey(Job job) => $"job/{job.Id}/capture/v{job.CaptureAttempt + 1}";
+    /// <summary>Per hold and attempt: a capture on a hold that replaced another never reuses the key of one made on the old hold.</summary>
+    public static string CaptureKey(Job job, string holdId) => $"job/{job.Id}/capture/{holdId}/v{job.CaptureAttempt + 1}";
+
+    /// <summary>A capture is refunded in full at most once, whoever (the request that lost, the reconciler) gets there first.</summary>
+    public static string RefundCaptureKey(string jobId, string holdId) => $"job/{jobId}/refund/{holdId}/capture";
 
     public static string VoidKey(string jobId, string holdId) => $"job/{jobId}/void/{holdId}";
 
@@ -46,12 +53,12 @@ public sealed class JobPayments(IPaymentGateway gateway, IDbContextFactory<Hustl
     /// A fresh hold for the current amount on <paramref name="paymentMethod"/>, replacing the current hold (the
     /// provider voids it): a renewal before a lapse, or a move to the customer's new card after a capture failed.
     /// </summary>
-    public Task<GatewayResult> ReauthorizeAsync(Job job, Payment payment, string paymentMethod, string keySuffix, CancellationToken ct) =>
-        RunAsync(job.Id, "reauthorize", $"job/{job.Id}/reauthorize/{keySuffix}", payment.AuthorizedAmount, payment.HoldId, paymentMethod,
-            (g, key) => g.IncreaseAsync(new ChangeAmountRequest(payment.HoldId!, job.CustomerId, paymentMethod, payment.AuthorizedAmount, job.Currency, job.Id, key, ForceNewHold: true), ct), ct);
+    public Task<GatewayResult> ReauthorizeAsync(Job job, Payment payment, string paymentMethod, long amount, string keySuffix, CancellationToken ct) =>
+        RunAsync(job.Id, "reauthorize", $"job/{job.Id}/reauthorize/{keySuffix}", amount, payment.HoldId, paymentMethod,
+            (g, key) => g.IncreaseAsync(new ChangeAmountRequest(payment.HoldId!, job.CustomerId, paymentMethod, amount, job.Currency, job.Id, key, ForceNewHold: true), ct), ct);
 
     public Task<GatewayResult> CaptureAsync(Job job, Payment payment, long amount, CancellationToken ct) =>
-        RunAsync(job.Id, "capture", CaptureKey(job), amount, payment.HoldId, null,
+        RunAsync(job.Id, "capture", CaptureKey(job, payment.HoldId!), amount, payment.HoldId, null,
             (g, key) => g.CaptureAsync(new CaptureRequest(payment.HoldId!, amount, key), ct), ct);
 
     public Task<GatewayResult> VoidAsync(string jobId, string holdId, long amount, CancellationToken ct) =>
@@ -59,58 +66,24 @@ public sealed class JobPayments(IPaymentGateway gateway, IDbContextFactory<Hustl
             (g, key) => g.VoidAsync(new HoldRequest(holdId, key), ct), ct);
 
     /// <summary>
-    /// A void written to the journal in the caller's context, so it commits or rolls back with the transition that
-    /// gives the hold up; <see cref="SettleJournaledVoidAsync"/> makes the call once that committed. A process that
+    /// A void written to the journal in the caller's unit of work, so it commits or rolls back with the transition that
+    /// gives the hold up; <see cref="SettleJournaledAsync"/> makes the call once that committed. A process that
     /// stops in between leaves the call <c>Started</c>, and <c>PaymentReconciler</c> repeats it with the same key.
     /// </summary>
-    public PaymentCall JournalVoid(HustleDb db, string jobId, string holdId, long amount)
+    public PaymentCall JournalVoid(PaymentStore store, string jobId, string holdId, long amount)
     {
-        var entry = new PaymentCall { JobId = jobId, Operation = "void", IdempotencyKey = VoidKey(jobId, holdId), Amount = amount, HoldId = holdId, State = PaymentCallState.Started, StartedAt = clock.GetUtcNow() };
-        db.Add(entry);
+        var entry = new PaymentCall { JobId = jobId, Operation = "void", IdempotencyKey = VoidKey(jobId, holdId), Amount = amount, HoldId = holdId, StartedAt = clock.GetUtcNow() };
+        store.Journal(entry);
         return entry;
     }
 
-    public Task<GatewayResult> SettleJournaledVoidAsync(HustleDb db, PaymentCall entry, CancellationToken ct) =>
-        SettleAsync(db, entry, () => gateway.VoidAsync(new HoldRequest(entry.HoldId!, entry.IdempotencyKey), ct), ct);
+    public Task<GatewayResult> SettleJournaledAsync(PaymentStore store, PaymentCall entry, CancellationToken ct) =>
+        SettleAsync(entry, store.SaveAsync, () => gateway.VoidAsync(new HoldRequest(entry.HoldId!, entry.IdempotencyKey), ct), ct);
 
-    public Task<GatewayResult> RefundAsync(string jobId, Payment payment, long amount, CancellationToken ct) =>
-        RunAsync(jobId, "refund", $"job/{jobId}/refund/{payment.HoldId}/{payment.RefundedAmount}", amount, payment.HoldId, null,
-            (g, key) => g.RefundAsync(new RefundRequest(payment.HoldId!, amount, key), ct), ct);
-
-    /// <summary>The job's payment record, tracked by the caller's context so it saves with the transition.</summary>
-    public static async Task<Payment> LoadAsync(HustleDb db, string jobId, CancellationToken ct) =>
-        await db.Set<Payment>().FirstOrDefaultAsync(p => p.JobId == jobId, ct)
-        ?? throw new InvalidOperationException($"Job {jobId} has no payment record.");
-
-    /// <summary>A new hold for a job (accept, re-authorization, or a replaced hold): recorded in the caller's transaction.</summary>
-    public async Task RecordHold(HustleDb db, Job job, GatewayResult hold, string paymentMethod, CancellationToken ct)
-    {
-        var payment = await db.Set<Payment>().FirstOrDefaultAsync(p => p.JobId == job.Id, ct);
-        if (payment is null)
-        {
-            payment = new Payment { JobId = job.Id, Provider = gateway.Name, Currency = job.Currency };
-            db.Add(payment);
-        }
-
-        payment.Provider = gateway.Name;
-        payment.PaymentMethod = paymentMethod;
-        payment.HoldId = hold.HoldId;
-        payment.AuthorizedAmount = hold.Amount;
-        payment.CapturedAmount = 0;
-        payment.HoldExpiresAt = hold.HoldExpiresAt;
-        payment.UpdatedAt = clock.GetUtcNow();
-        await db.SaveChangesAsync(ct);
-    }
-
-    /// <summary>Points the payment at a hold that replaced the previous one; saved with the caller's next save.</summary>
-    public void UseReplacementHold(Payment payment, GatewayResult hold, string paymentMethod)
-    {
-        payment.HoldId = hold.HoldId;
-        payment.PaymentMethod = paymentMethod;
-        payment.AuthorizedAmount = hold.Amount;
-        payment.HoldExpiresAt = hold.HoldExpiresAt;
-        payment.UpdatedAt = clock.GetUtcNow();
-    }
+    /// <summary>Gives a capture back in full: its change did not commit, or the job can no longer be paid.</summary>
+    public Task<GatewayResult> RefundCaptureAsync(string jobId, string holdId, long amount, CancellationToken ct) =>
+        RunAsync(jobId, "refund", RefundCaptureKey(jobId, holdId), amount, holdId, null,
+            (g, key) => g.RefundAsync(new RefundRequest(holdId, amount, key), ct), ct);
 
     /// <summary>
     /// Undoes a hold whose transition did not commit. The hold is left alone when the committed job uses it (a
@@ -149,7 +122,7 @@ public sealed class JobPayments(IPaymentGateway gateway, IDbContextFactory<Hustl
 
             var replacement = payment is { HoldId: { } current } && needsHold
                 ? await db.Set<PaymentCall>().AsNoTracking()
-                    .Where(c => c.JobId == jobId && c.HoldId == hold.HoldId && c.ReplacedHoldId == current && c.State == PaymentCallState.Succeeded)
+                    .Where(c => c.JobId == jobId && c.HoldId == hold.HoldId && c.ReplacedHoldId == current && (c.State == PaymentCallState.Succeeded || c.State == PaymentCallState.Orphaned))
                     .FirstOrDefaultAsync(ct)
                 : null;
             if (payment is null || replacement is null)
@@ -201,16 +174,20 @@ public sealed class JobPayments(IPaymentGateway gateway, IDbContextFactory<Hustl
         // for the same key. Retrying the same change after that takes a fresh key (still the same one for racers).
         var burned = await db.Set<PaymentCall>().CountAsync(c => c.JobId == jobId && c.State == PaymentCallState.Compensated && (c.IdempotencyKey == key || c.IdempotencyKey.StartsWith(key + "/retry")), ct);
         key = burned == 0 ? key : $"{key}/retry{burned}";
-        var entry = new PaymentCall { JobId = jobId, Operation = operation, IdempotencyKey = key, Amount = amount, HoldId = holdId, PaymentMethod = paymentMethod, State = PaymentCallState.Started, StartedAt = clock.GetUtcNow() };
+        var entry = new PaymentCall { JobId = jobId, Operation = operation, IdempotencyKey = key, Amount = amount, HoldId = holdId, PaymentMethod = paymentMethod, StartedAt = clock.GetUtcNow() };
         db.Add(entry);
         await db.SaveChangesAsync(ct);
-        return await SettleAsync(db, entry, () => call(gateway, key), ct);
+        return await SettleAsync(entry, db.SaveChangesAsync, () => call(gateway, key), ct);
     }
 
-    /// <summary>Makes (or repeats, for the reconciler) a journaled call and records its outcome.</summary>
-    public async Task<GatewayResult> SettleAsync(HustleDb db, PaymentCall entry, Func<Task<GatewayResult>> call, CancellationToken ct)
+    /// <summary>
+    /// Makes (or repeats, for the reconciler) a journaled call and records its outcome with <paramref name="save"/>.
+    /// Should another writer have recorded the outcome first (the reconciler repeating a call still in flight), its
+    /// record stands: the provider gave both the same answer for the same key.
+    /// </summary>
+    public async Task<GatewayResult> SettleAsync(PaymentCall entry, Func<CancellationToken, Task<int>> save, Func<Task<GatewayResult>> call, CancellationToken ct)
     {
-        var (jobId, operation, key, holdId) = (entry.JobId, entry.Operation, entry.IdempotencyKey, entry.HoldId);
+        var (jobId, operation, key) = (entry.JobId, entry.Operation, entry.IdempotencyKey);
 
         GatewayResult result;
         try
@@ -223,7 +200,7 @@ public sealed class JobPayments(IPaymentGateway gateway, IDbContextFactory<Hustl
             throw ApiProblem.PaymentUnavailable();
         }
 
-        entry.State = result.Outcome switch
+        var state = result.Outcome switch
         {
             GatewayOutcome.Succeeded => PaymentCallState.Succeeded,
             GatewayOutcome.Declined => PaymentCallState.Declined,
@@ -231,11 +208,15 @@ public sealed class JobPayments(IPaymentGateway gateway, IDbContextFactory<Hustl
             GatewayOutcome.IdempotencyMismatch => PaymentCallState.IdempotencyMismatch,
             _ => PaymentCallState.Unavailable,
         };
-        entry.HoldId = result.HoldId ?? holdId;
-        entry.ReplacedHoldId = result.Succeeded && holdId is not null && result.HoldId is not null && result.HoldId != holdId && operation != "void" ? holdId : null;
-        entry.Error = result.FailureMessage;
-        entry.SettledAt = clock.GetUtcNow();
-        await db.SaveChangesAsync(CancellationToken.None);
+        entry.Settle(state, result.HoldId, result.FailureMessage, clock.GetUtcNow());
+        try
+        {
+            await save(CancellationToken.None);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            log.LogInformation("The outcome of {Operation} {Key} was recorded by another writer first.", operation, key);
+        }
 
         return result.Outcome switch
         {
@@ -250,12 +231,15 @@ public sealed class JobPayments(IPaymentGateway gateway, IDbContextFactory<Hustl
 
     private static async Task MarkCompensatedAsync(HustleDb db, string jobId, string holdId, bool voided, CancellationToken ct)
     {
-        var calls = await db.Set<PaymentCall>().Where(c => c.JobId == jobId && c.HoldId == holdId && c.State == PaymentCallState.Succeeded && c.Operation != "void").ToListAsync(ct);
-        foreach (var c in calls)
+        if (!voided)
         {
-            c.State = voided ? PaymentCallState.Compensated : c.State;
+            return;
         }
 
+        var calls = await db.Set<PaymentCall>()
+            .Where(c => c.JobId == jobId && c.HoldId == holdId && (c.State == PaymentCallState.Succeeded || c.State == PaymentCallState.Orphaned) && c.Operation != "void")
+            .ToListAsync(ct);
+        calls.ForEach(c => c.MarkCompensated());
         await db.SaveChangesAsync(ct);
     }
 

@@ -117,6 +117,31 @@ public sealed class HoldRenewalTests() : LifecycleTest(new ShortHoldApp())
     }
 
     [Fact]
+    public async Task A_declined_renewal_is_tried_again_once_the_customer_saves_another_card()
+    {
+        var (jobId, _) = await Api.ScheduledFlatJobAsync(Customer, Hustler, amount: 5000);
+        var first = await PaymentAsync(jobId);
+        await Customer.SetPaymentMethodAsync(SimulatedGateway.ChargeDeclined);
+        App.Clock.Advance(TimeSpan.FromHours(25));
+        await App.Sweeper.RenewHoldsAsync(CancellationToken.None);
+        Assert.Equal("AUTHORIZATION_FAILED", (await Customer.GetJobAsync(jobId)).Str("paymentStatus"));
+
+        await Customer.SetPaymentMethodAsync(SimulatedGateway.Visa);
+        await App.Sweeper.RenewHoldsAsync(CancellationToken.None);
+
+        var job = await Customer.GetJobAsync(jobId);
+        Assert.Equal(("SCHEDULED", "AUTHORIZED", 5000L), (job.Str("status"), job.Str("paymentStatus"), job.Long("authorizedAmount")));
+        var renewed = await PaymentAsync(jobId);
+        Assert.NotEqual(first.HoldId, renewed.HoldId);
+        Assert.Equal((SimulatedGateway.Visa, App.Clock.GetUtcNow() + ShortHoldApp.HoldLifetime), (renewed.PaymentMethod, renewed.HoldExpiresAt));
+        await MoneyInvariants.AssertMoneyInvariantsAsync(App);
+
+        // Renewed on the new card, the job is not renewed again by the next sweep.
+        await App.Sweeper.RenewHoldsAsync(CancellationToken.None);
+        Assert.Equal(renewed.HoldId, (await PaymentAsync(jobId)).HoldId);
+    }
+
+    [Fact]
     public async Task A_confirmation_after_the_hold_lapsed_holds_anew_on_the_card_on_file_and_captures_once()
     {
         var jobId = await FinishedFlatJobAsync(5000);

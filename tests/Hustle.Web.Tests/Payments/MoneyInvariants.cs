@@ -51,21 +51,24 @@ public static class MoneyInvariants
             Check(job.CapturedAmount is null || job.CapturedAmount <= job.AuthorizedAmount, $"{name}: captured {job.CapturedAmount} > authorized {job.AuthorizedAmount}");
             Check(payment is null || payment.CapturedAmount <= payment.AuthorizedAmount, $"{name}: payment captured {payment?.CapturedAmount} > authorized {payment?.AuthorizedAmount}");
 
+            // Every successful capture took one hold; a capture given back in full (its change lost a race) keeps nothing.
+            Check(captureKeys.Count == captured.Count, $"{name}: {captureKeys.Count} captures succeeded but {captured.Count} holds were captured");
+            var kept = captured.Where(h => h.Refunded < h.Captured).ToList();
             if (job.Status == JobStatus.Paid)
             {
-                Check(captureKeys.Count == 1, $"{name}: PAID but {captureKeys.Count} captures succeeded ({string.Join(", ", captureKeys)})");
-                Check(captured.Count == 1, $"{name}: PAID but the provider captured {captured.Count} holds");
-                Check(job.PaymentStatus == PaymentStatus.Captured, $"{name}: PAID but payment status is not CAPTURED");
-                var money = captured.Sum(h => h.Captured);
-                Check(job.CapturedAmount == money && payment?.CapturedAmount == money, $"{name}: provider captured {money}, job says {job.CapturedAmount}, payment says {payment?.CapturedAmount}");
-                Check(payment?.HoldId == captured.FirstOrDefault()?.Id, $"{name}: the captured hold is not the payment's hold");
+                var paidHold = captured.FirstOrDefault(h => h.Id == payment?.HoldId);
+                Check(paidHold is not null, $"{name}: PAID but the payment's hold {payment?.HoldId} was not captured");
+                Check(kept.All(h => h == paidHold), $"{name}: PAID but the provider kept money on other holds ({string.Join(", ", kept.Where(h => h != paidHold).Select(h => h.Id))})");
+                Check(job.PaymentStatus is PaymentStatus.Captured or PaymentStatus.Refunded, $"{name}: PAID but payment status is not CAPTURED");
+                Check(job.CapturedAmount == paidHold?.Captured && payment?.CapturedAmount == paidHold?.Captured, $"{name}: provider captured {paidHold?.Captured}, job says {job.CapturedAmount}, payment says {payment?.CapturedAmount}");
+                Check(
+                    payment?.RefundedAmount == (paidHold?.Refunded ?? 0) && (paidHold?.Refunded ?? 0) == 0 == (job.PaymentStatus == PaymentStatus.Captured),
+                    $"{name}: the provider refunded {paidHold?.Refunded} of the paid capture, the payment says {payment?.RefundedAmount} refunded");
             }
             else
             {
                 // A capture whose change lost the race to a cancellation is refunded in full: no money is kept.
-                var kept = captured.Where(h => h.Refunded < h.Captured).ToList();
                 Check(kept.Count == 0, $"{name}: not PAID but the provider kept captured money ({string.Join(", ", kept.Select(h => h.Id))})");
-                Check(captureKeys.Count == captured.Count, $"{name}: not PAID, {captureKeys.Count} captures succeeded but {captured.Count} holds were captured");
                 Check(job.PaymentStatus != PaymentStatus.Captured, $"{name}: CAPTURED but not PAID");
             }
 

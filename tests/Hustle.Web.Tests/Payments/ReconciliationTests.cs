@@ -1,66 +1,13 @@
-using System.Collections.Concurrent;
 using System.Net;
 using Hustle.Domain.Jobs;
-using Hustle.Web.Data;
 using Hustle.Web.Jobs;
 using Hustle.Web.Payments;
 using Hustle.Web.Payments.Simulated;
 using Hustle.Web.Tests.Lifecycle;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Hustle.Web.Tests.Payments;
-
-/// <summary>
-/// The simulated provider with a script: after a call named in <see cref="LoseNextAnswer"/> takes effect, Hustle
-/// sees a network error instead of the answer, as when the process dies between the gateway call and the commit
-/// (the journal entry stays <c>Started</c>); after a call named in <see cref="BeforeNextAnswer"/> takes effect,
-/// something else happens first (a racing request commits) and then Hustle gets the answer.
-/// </summary>
-public sealed class ScriptedGateway(SimulatedGateway inner) : IPaymentGateway
-{
-    private readonly ConcurrentDictionary<string, byte> _lose = new();
-    private readonly ConcurrentDictionary<string, Func<Task>> _meanwhile = new();
-
-    public string Name => inner.Name;
-
-    public void LoseNextAnswer(string operation) => _lose[operation] = 0;
-
-    public void BeforeNextAnswer(string operation, Func<Task> meanwhile) => _meanwhile[operation] = meanwhile;
-
-    public Task<GatewayResult> AuthorizeAsync(AuthorizeRequest request, CancellationToken ct) => Script("authorize", inner.AuthorizeAsync(request, ct));
-
-    public Task<GatewayResult> IncreaseAsync(ChangeAmountRequest request, CancellationToken ct) => Script("increase", inner.IncreaseAsync(request, ct));
-
-    public Task<GatewayResult> CaptureAsync(CaptureRequest request, CancellationToken ct) => Script("capture", inner.CaptureAsync(request, ct));
-
-    public Task<GatewayResult> VoidAsync(HoldRequest request, CancellationToken ct) => Script("void", inner.VoidAsync(request, ct));
-
-    public Task<GatewayResult> RefundAsync(RefundRequest request, CancellationToken ct) => Script("refund", inner.RefundAsync(request, ct));
-
-    private async Task<GatewayResult> Script(string operation, Task<GatewayResult> call)
-    {
-        var result = await call;
-        if (_meanwhile.TryRemove(operation, out var meanwhile))
-        {
-            await meanwhile();
-        }
-
-        return _lose.TryRemove(operation, out _) ? throw new HttpRequestException($"connection reset after {operation}") : result;
-    }
-}
-
-public sealed class ScriptedGatewayApp : TestApp
-{
-    public ScriptedGateway Gateway => (ScriptedGateway)Services.GetRequiredService<IPaymentGateway>();
-
-    protected override void ConfigureTestServices(IServiceCollection services)
-    {
-        services.RemoveAll<IPaymentGateway>();
-        services.AddSingleton<IPaymentGateway>(sp => new ScriptedGateway(sp.GetRequiredService<SimulatedGateway>()));
-    }
-}
 
 public sealed class ReconciliationTests() : LifecycleTest(new ScriptedGatewayApp())
 {
@@ -241,7 +188,7 @@ public sealed class ReconciliationTests() : LifecycleTest(new ScriptedGatewayApp
             var open = (await jobs.FindAsync(posted.Str("id"), CancellationToken.None))!;
             Assert.True((await payments.AuthorizeAsync(open, offer.Str("id"), Customer.Id, SimulatedGateway.Visa, 3000, CancellationToken.None)).Succeeded);
             var done = (await jobs.FindAsync(finished, CancellationToken.None))!;
-            var payment = await JobPayments.LoadAsync(scope.ServiceProvider.GetRequiredService<HustleDb>(), finished, CancellationToken.None);
+            var payment = await scope.ServiceProvider.GetRequiredService<PaymentStore>().GetAsync(finished, CancellationToken.None);
             Assert.True((await payments.CaptureAsync(done, payment, 5000, CancellationToken.None)).Succeeded);
         }
 
@@ -262,7 +209,7 @@ public sealed class ReconciliationTests() : LifecycleTest(new ScriptedGatewayApp
         using (var scope = App.Services.CreateScope())
         {
             var job = (await scope.ServiceProvider.GetRequiredService<JobStore>().FindAsync(jobId, CancellationToken.None))!;
-            var payment = await JobPayments.LoadAsync(scope.ServiceProvider.GetRequiredService<HustleDb>(), jobId, CancellationToken.None);
+            var payment = await scope.ServiceProvider.GetRequiredService<PaymentStore>().GetAsync(jobId, CancellationToken.None);
             Assert.True((await scope.ServiceProvider.GetRequiredService<JobPayments>().CaptureAsync(job, payment, 5000, CancellationToken.None)).Succeeded);
         }
 

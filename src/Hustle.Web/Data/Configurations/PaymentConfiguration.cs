@@ -31,6 +31,7 @@ public sealed class PaymentCallConfiguration : IEntityTypeConfiguration<PaymentC
         c.Property(x => x.HoldId).HasMaxLength(255);
         c.Property(x => x.Error).HasMaxLength(1000);
         c.Property(x => x.State).HasConversion<EnumText<PaymentCallState>>().HasMaxLength(24);
+        c.Property(x => x.Version).IsConcurrencyToken();
         c.HasIndex(x => new { x.JobId, x.Id });
         c.HasIndex(x => new { x.State, x.StartedAt });
     }

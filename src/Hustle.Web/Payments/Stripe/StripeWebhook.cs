@@ -2,7 +2,6 @@ using System.Text;
 using Hustle.Domain;
 using Hustle.Domain.Jobs;
 using StripeEvents = Stripe.EventTypes;
-using Hustle.Web.Data;
 using Hustle.Web.Infrastructure;
 using Hustle.Web.Jobs;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -29,7 +28,7 @@ public static class StripeWebhook
     /// <summary>How old a signature may be, as Stripe's libraries default to: older deliveries may be replays.</summary>
     public const long ToleranceSeconds = 300;
 
-    public static async Task<Ok<WebhookAnswer>> Handle(HttpRequest request, IOptions<StripeOptions> options, JobStore jobs, TimeProvider clock, CancellationToken ct)
+    public static async Task<Ok<WebhookAnswer>> Handle(HttpRequest request, IOptions<StripeOptions> options, JobStore jobs, PaymentStore store, TimeProvider clock, CancellationToken ct)
     {
         string json;
         using (var reader = new StreamReader(request.Body, Encoding.UTF8))
@@ -39,8 +38,7 @@ public static class StripeWebhook
 
         var now = clock.GetUtcNow();
         var stripeEvent = Verify(json, request.Headers[SignatureHeader].ToString(), options.Value.WebhookSecret!, now);
-        var db = jobs.Db;
-        if (await IsRecordedAsync(db, stripeEvent.Id, ct))
+        if (await store.IsWebhookEventRecordedAsync(stripeEvent.Id, ct))
         {
             return TypedResults.Ok(new WebhookAnswer(stripeEvent.Id, "duplicate"));
         }
@@ -59,42 +57,41 @@ public static class StripeWebhook
             Charge charge => charge.PaymentIntentId,
             _ => null,
         };
-        var payment = holdId is null ? null : await db.Set<Payment>().FirstOrDefaultAsync(p => p.HoldId == holdId, ct);
+        var payment = holdId is null ? null : await store.FindByHoldAsync(holdId, ct);
         var job = payment is null ? null : await jobs.FindAsync(payment.JobId, ct);
         try
         {
             if (payment is null || job is null)
             {
-                db.Add(record);
-                await db.SaveChangesAsync(ct);
+                store.Add(record);
+                await store.SaveAsync(ct);
                 return TypedResults.Ok(new WebhookAnswer(record.Id, record.Outcome));
             }
 
             record.JobId = job.Id;
-            var news = await ReadAsync(stripeEvent, payment, holdId!, db, ct);
+            var news = await ReadAsync(stripeEvent, payment, holdId!, store, ct);
             record.Outcome = news.Outcome;
             if (news.Apply is null)
             {
-                db.Add(record);
-                await db.SaveChangesAsync(ct);
+                store.Add(record);
+                await store.SaveAsync(ct);
                 return TypedResults.Ok(new WebhookAnswer(record.Id, record.Outcome));
             }
 
-            news.Apply(payment);
-            payment.UpdatedAt = now;
+            news.Apply(payment, now);
             job.RecordPaymentUpdate(news.Status, news.Status is PaymentStatus.Captured or PaymentStatus.Refunded ? payment.CapturedAmount : null, news.Reason, now);
             await jobs.SaveAsync(job, ct, async () =>
             {
-                db.Add(record);
-                await db.SaveChangesAsync(ct);
+                store.Add(record);
+                await store.SaveAsync(ct);
             });
             return TypedResults.Ok(new WebhookAnswer(record.Id, record.Outcome));
         }
         catch (DbUpdateException)
         {
             // A concurrent delivery of the same event committed first: this one must not apply it again.
-            db.ChangeTracker.Clear();
-            if (await IsRecordedAsync(db, stripeEvent.Id, ct))
+            store.Forget();
+            if (await store.IsWebhookEventRecordedAsync(stripeEvent.Id, ct))
             {
                 return TypedResults.Ok(new WebhookAnswer(stripeEvent.Id, "duplicate"));
             }
@@ -121,19 +118,16 @@ public static class StripeWebhook
         }
     }
 
-    private static Task<bool> IsRecordedAsync(HustleDb db, string eventId, CancellationToken ct) =>
-        db.Set<StripeWebhookEvent>().AsNoTracking().AnyAsync(e => e.Id == eventId, ct);
-
     /// <summary>What the event says that the payment record does not say yet; nothing when the record is as new or newer.</summary>
-    private static async Task<News> ReadAsync(Event stripeEvent, Payment p, string holdId, HustleDb db, CancellationToken ct)
+    private static async Task<News> ReadAsync(Event stripeEvent, Payment p, string holdId, PaymentStore store, CancellationToken ct)
     {
-        var calls = await db.Set<PaymentCall>().AsNoTracking().Where(c => c.JobId == p.JobId && (c.HoldId == holdId || c.ReplacedHoldId == holdId)).ToListAsync(ct);
-        var released = p.AuthorizedAmount == 0 && p.VoidedAmount > 0;
+        var calls = await store.CallsAboutHoldAsync(p.JobId, holdId, ct);
+        var released = p.IsReleased;
         switch (stripeEvent.Type, stripeEvent.Data.Object)
         {
             case (StripeEvents.PaymentIntentCanceled, PaymentIntent intent):
                 WaitFor(calls, "void", "increase", "reauthorize");
-                if (calls.Any(c => c.State == PaymentCallState.Succeeded && (c.Operation == "void" && c.HoldId == holdId || c.ReplacedHoldId == holdId)))
+                if (calls.Any(c => c.State is PaymentCallState.Succeeded or PaymentCallState.Orphaned && (c.Operation == "void" && c.HoldId == holdId || c.ReplacedHoldId == holdId)))
                 {
                     return News.Ignored("Hustle released this hold itself");
                 }
@@ -145,11 +139,7 @@ public static class StripeWebhook
 
                 return released
                     ? News.Ignored("already in the record: the hold is released")
-                    : new News("applied", PaymentStatus.Voided, Released(intent), x =>
-                    {
-                        x.VoidedAmount += x.AuthorizedAmount;
-                        x.AuthorizedAmount = 0;
-                    });
+                    : new News("applied", PaymentStatus.Voided, Released(intent), (x, now) => x.Release(now));
 
             case (StripeEvents.PaymentIntentSucceeded, PaymentIntent intent):
                 return Captured(calls, p, released, intent.AmountReceived);
@@ -166,11 +156,8 @@ public static class StripeWebhook
                 }
 
                 var refunded = charge.AmountRefunded - p.RefundedAmount;
-                return new News("applied", PaymentStatus.Refunded, $"{new Money(refunded, p.Currency)} was refunded at Stripe.", x =>
-                {
-                    x.RefundedAmount = charge.AmountRefunded;
-                    x.CapturedAmount = Math.Max(x.CapturedAmount, charge.AmountCaptured);
-                });
+                return new News("applied", PaymentStatus.Refunded, $"{new Money(refunded, p.Currency)} was refunded at Stripe.",
+                    (x, now) => x.RecordRefundedAtProvider(charge.AmountRefunded, charge.AmountCaptured, now));
 
             case (StripeEvents.PaymentIntentAmountCapturableUpdated, PaymentIntent):
                 // The hold's amount comes from the answers to Hustle's own calls; this event can only repeat or precede them.
@@ -201,7 +188,7 @@ public static class StripeWebhook
 
         return p.CapturedAmount >= amount
             ? News.Ignored("already in the record")
-            : new News("applied", PaymentStatus.Captured, $"{new Money(amount, p.Currency)} was captured in Stripe's dashboard.", x => x.CapturedAmount = amount);
+            : new News("applied", PaymentStatus.Captured, $"{new Money(amount, p.Currency)} was captured in Stripe's dashboard.", (x, now) => x.RecordCapturedAtProvider(amount, now));
     }
 
     /// <summary>Hustle's own call on this hold is still in flight: its commit will record the outcome, so ask Stripe to come back.</summary>
@@ -217,7 +204,7 @@ public static class StripeWebhook
         ? "The hold lapsed at Stripe before it was captured."
         : $"The hold was released at Stripe ({intent.CancellationReason ?? "no reason given"}).";
 
-    private sealed record News(string Outcome, PaymentStatus Status = PaymentStatus.None, string Reason = "", Action<Payment>? Apply = null)
+    private sealed record News(string Outcome, PaymentStatus Status = PaymentStatus.None, string Reason = "", Action<Payment, DateTimeOffset>? Apply = null)
     {
         public static News Ignored(string why) => new($"ignored: {why}");
     }

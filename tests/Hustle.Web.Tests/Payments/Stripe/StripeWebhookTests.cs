@@ -143,7 +143,7 @@ public sealed class StripeWebhookTests(StripeFixture fixture) : IClassFixture<St
         var (customer, _, jobId, holdId) = await ScheduledAsync();
         await using (var db = _app.Db())
         {
-            db.Add(new PaymentCall { JobId = jobId, Operation = "void", IdempotencyKey = $"job/{jobId}/void/{holdId}", Amount = 5000, HoldId = holdId, State = PaymentCallState.Started, StartedAt = _app.Clock.GetUtcNow() });
+            db.Add(new PaymentCall { JobId = jobId, Operation = "void", IdempotencyKey = $"job/{jobId}/void/{holdId}", Amount = 5000, HoldId = holdId, StartedAt = _app.Clock.GetUtcNow() });
             await db.SaveChangesAsync();
         }
 

@@ -646,6 +646,10 @@ namespace Hustle.Web.Data.Migrations.PostgreSQL
                         .HasMaxLength(24)
                         .HasColumnType("character varying(24)");
 
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("integer");
+
                     b.HasKey("Id");
 
                     b.HasIndex("JobId", "Id");
