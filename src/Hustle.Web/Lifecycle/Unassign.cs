@@ -26,7 +26,7 @@ public static class Unassign
         payment.VoidedAmount += held;
         payment.AuthorizedAmount = 0;
         payment.UpdatedAt = clock.GetUtcNow();
-        await jobs.SaveAsync(job, ct);
+        var answer = await jobs.SaveAsync(job, () => JobViews.For(job, me.Id), ct);
 
         try
         {
@@ -37,6 +37,6 @@ public static class Unassign
             log.LogWarning("Void of hold {HoldId} after unassigning job {JobId} failed ({Reason}); the reconciler repeats it.", holdId, job.Id, refused.Message);
         }
 
-        return JobViews.For(job, me.Id);
+        return answer;
     }
 }

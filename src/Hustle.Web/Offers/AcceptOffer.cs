@@ -24,14 +24,12 @@ public static class AcceptOffer
         try
         {
             job.AcceptOffer(id, me.Actor, amount, Ids.Code(), Ids.Code(), clock.GetUtcNow());
-            await jobs.SaveAsync(job, ct, () => payments.RecordHold(jobs.Db, job, hold, paymentMethod, ct));
+            return await jobs.SaveAsync(job, () => JobViews.For(job, me.Id), ct, () => payments.RecordHold(jobs.Db, job, hold, paymentMethod, ct));
         }
         catch
         {
             await payments.CompensateAsync(job.Id, hold, CancellationToken.None);
             throw;
         }
-
-        return JobViews.For(job, me.Id);
     }
 }

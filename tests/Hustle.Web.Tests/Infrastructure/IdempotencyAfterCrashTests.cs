@@ -59,7 +59,7 @@ public class IdempotencyAfterCrashTests(CrashingApp app) : IClassFixture<Crashin
         Assert.Equal("IN_PROGRESS", answer.Str("status"));
         Assert.Equal(await (await hustler.Client.GetAsync($"/api/jobs/{jobId}")).Content.ReadAsStringAsync(), answer.GetRawText());
         Assert.Equal(afterCrash, await app.SnapshotAsync(jobId));
-        Assert.Single(await hustler.HistoryAsync(jobId), h => h.Str("action") == "START_JOB");
+        Assert.Single(await hustler.HistoryAsync(jobId), h => h.Str("action") == "VERIFY_START_CODE");
         Assert.Equal(feedAfterCrash, (await customer.FeedAsync()).Count);
     }
 
