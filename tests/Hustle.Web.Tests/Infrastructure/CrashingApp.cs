@@ -19,10 +19,21 @@ public sealed class CrashSwitch
     private int _afterCommit;
     private int _whileAnswering;
     private int _dead;
+    private TaskCompletionSource? _reached;
+    private TaskCompletionSource? _release;
 
     public void AfterNextCommit() => Volatile.Write(ref _afterCommit, 1);
 
     public void WhileAnsweringNextRequest() => Volatile.Write(ref _whileAnswering, 1);
+
+    /// <summary>The next commit's request stops right after it until <paramref name="release"/> completes; the task says it got there.</summary>
+    public Task PauseAfterNextCommit(Task release)
+    {
+        _release = new TaskCompletionSource();
+        release.ContinueWith(_ => _release.TrySetResult(), TaskScheduler.Default);
+        _reached = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        return _reached.Task;
+    }
 
     private bool Armed => Volatile.Read(ref _afterCommit) == 1 || Volatile.Read(ref _whileAnswering) == 1;
 
@@ -42,6 +53,13 @@ public sealed class CrashSwitch
             if (Interlocked.Exchange(ref crash._afterCommit, 0) == 1)
             {
                 crash.Die();
+            }
+
+            if (Interlocked.Exchange(ref crash._reached, null) is { } reached)
+            {
+                reached.SetResult();
+                // Publish is synchronous: the request thread waits here as a slow request would.
+                crash._release!.Task.Wait(TimeSpan.FromSeconds(30));
             }
 
             real.Publish(pushes);

@@ -100,6 +100,25 @@ public class IdempotencyAfterCrashTests(CrashingApp app) : IClassFixture<Crashin
         Assert.Equal(message.Str("id"), (await db.Messages.SingleAsync(m => m.ThreadId == threadId)).Id);
     }
 
+    [Fact]
+    public async Task A_duplicate_sent_while_the_first_is_still_running_gets_409_and_the_first_answer_stands()
+    {
+        var customer = await app.CreateUserAsync("customer");
+        var release = new TaskCompletionSource();
+        var paused = app.Crash.PauseAfterNextCommit(release.Task);
+        var first = customer.SendRawAsync(HttpMethod.Post, "/api/jobs", SinkJob, idempotencyKey: "slow-post");
+        await paused.WaitAsync(TimeSpan.FromSeconds(30));
+
+        var duplicate = await customer.SendRawAsync(HttpMethod.Post, "/api/jobs", SinkJob, idempotencyKey: "slow-post");
+        release.SetResult();
+
+        await duplicate.Problem(409, "concurrency_conflict");
+        var answer = await (await first.WaitAsync(TimeSpan.FromSeconds(30))).Json(HttpStatusCode.Created);
+        Assert.Equal(answer.Str("id"), await OnlyJobOfAsync(customer));
+        var replay = await customer.SendRawAsync(HttpMethod.Post, "/api/jobs", SinkJob, idempotencyKey: "slow-post");
+        Assert.Equal(answer.GetRawText(), (await replay.Json(HttpStatusCode.Created)).GetRawText());
+    }
+
     private async Task<string> OnlyJobOfAsync(TestUser customer)
     {
         await using var db = app.Db();
