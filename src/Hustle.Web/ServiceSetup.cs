@@ -31,6 +31,7 @@ public static class ServiceSetup
         services.AddHttpContextAccessor();
         services.AddScoped<CurrentUser>();
         services.AddScoped<RequestInfo>();
+        services.AddIdempotency();
         services.Configure<JsonOptions>(o => Json.Configure(o.SerializerOptions));
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         services.AddSingleton<ProblemExceptionHandler>();

@@ -1,42 +1,25 @@
 namespace Hustle.Domain.Jobs;
 
-public sealed class Offer
+/// <summary>A hustler's offer to do an open job, at the posted price or (flat jobs) another amount.</summary>
+public sealed class Offer : JobProposal<OfferStatus>
 {
     private Offer()
+        : base("", "", OfferStatus.Pending, default)
     {
-        Id = JobId = HustlerId = "";
+        HustlerId = "";
     }
 
     internal Offer(string id, string jobId, string hustlerId, long? proposedAmount, string? message, DateTimeOffset now)
+        : base(id, jobId, OfferStatus.Pending, now)
     {
-        Id = id;
-        JobId = jobId;
         HustlerId = hustlerId;
         ProposedAmount = proposedAmount;
         Message = message;
-        Status = OfferStatus.Pending;
-        CreatedAt = UpdatedAt = now;
     }
-
-    public string Id { get; private set; }
-
-    public string JobId { get; private set; }
 
     public string HustlerId { get; private set; }
 
     public long? ProposedAmount { get; private set; }
 
     public string? Message { get; private set; }
-
-    public OfferStatus Status { get; private set; }
-
-    public DateTimeOffset CreatedAt { get; private set; }
-
-    public DateTimeOffset UpdatedAt { get; private set; }
-
-    internal void Close(OfferStatus status, DateTimeOffset now)
-    {
-        Status = status;
-        UpdatedAt = now;
-    }
 }

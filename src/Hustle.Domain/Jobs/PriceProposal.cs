@@ -9,43 +9,25 @@ public enum ProposalStatus
 }
 
 /// <summary>A new flat amount or hourly rate for a scheduled job, proposed by one party and answered by the other.</summary>
-public sealed class PriceProposal
+public sealed class PriceProposal : JobProposal<ProposalStatus>
 {
     private PriceProposal()
+        : base("", "", ProposalStatus.Pending, default)
     {
-        Id = JobId = ProposedById = "";
+        ProposedById = "";
     }
 
     internal PriceProposal(string id, string jobId, string proposedById, long? amount, long? hourlyRate, DateTimeOffset now)
+        : base(id, jobId, ProposalStatus.Pending, now)
     {
-        Id = id;
-        JobId = jobId;
         ProposedById = proposedById;
         Amount = amount;
         HourlyRate = hourlyRate;
-        Status = ProposalStatus.Pending;
-        CreatedAt = UpdatedAt = now;
     }
-
-    public string Id { get; private set; }
-
-    public string JobId { get; private set; }
 
     public string ProposedById { get; private set; }
 
     public long? Amount { get; private set; }
 
     public long? HourlyRate { get; private set; }
-
-    public ProposalStatus Status { get; private set; }
-
-    public DateTimeOffset CreatedAt { get; private set; }
-
-    public DateTimeOffset UpdatedAt { get; private set; }
-
-    internal void Close(ProposalStatus status, DateTimeOffset now)
-    {
-        Status = status;
-        UpdatedAt = now;
-    }
 }

@@ -27,19 +27,18 @@ public sealed class IdempotencyRecord
 }
 
 /// <summary>
-/// <c>Idempotency-Key</c> on POST and PATCH: the first request with a key runs and its answer is stored; a replay
-/// with the same method, path and body gets that answer again without running; the same key with another request
-/// is 422 <c>idempotency_mismatch</c>; a replay while the first is still running is 409. Answers of 5xx are not
-/// kept, so a retry after a failure runs again. The database context is asked for only when a request carries a key:
-/// a hub connection is one long request, and holding a context (and its scope's services) for each would cost every
-/// connected user memory for nothing.
+/// <c>Idempotency-Key</c> on POST and PATCH: the first request with a key runs and its answer is kept; a replay with
+/// the same method, path and body gets that answer again without running; the same key with another request is 422
+/// <c>idempotency_mismatch</c>; a duplicate while the first is still running is 409. An answer to a change is kept in
+/// the change's own transaction (<see cref="RequestIdempotency"/>), so a crash at any point either applied nothing
+/// (the retry runs) or applied the change with its answer (the retry gets it). An answer without a change (a
+/// refusal) is kept after it is written. Answers of 5xx are not kept, so a retry after a failure runs again. The
+/// database context is asked for only when a request carries a key: a hub connection is one long request, and
+/// holding a context (and its scope's services) for each would cost every connected user memory for nothing.
 /// </summary>
-public sealed class IdempotencyMiddleware(RequestDelegate next, TimeProvider clock, ProblemExceptionHandler problems)
+public sealed class IdempotencyMiddleware(RequestDelegate next, ProblemExceptionHandler problems, IdempotencyKeysInFlight running)
 {
     public const string Header = "Idempotency-Key";
-
-    /// <summary>A record still without an answer after this long belongs to a request that died; a retry may take it over.</summary>
-    public static readonly TimeSpan AbandonedAfter = TimeSpan.FromMinutes(1);
 
     public async Task InvokeAsync(HttpContext http)
     {
@@ -56,35 +55,34 @@ public sealed class IdempotencyMiddleware(RequestDelegate next, TimeProvider clo
             throw ApiProblem.Validation($"{Header} must be at most 200 characters.");
         }
 
-        var db = http.RequestServices.GetRequiredService<HustleDb>();
         var hash = await HashAsync(http);
-
-        var existing = await db.Set<IdempotencyRecord>().AsNoTracking().FirstOrDefaultAsync(r => r.UserId == userId && r.Key == key, http.RequestAborted);
-        if (existing is { StatusCode: null } && existing.CreatedAt < clock.GetUtcNow() - AbandonedAfter)
+        if (!running.TryEnter(userId, key))
         {
-            // Its request died without an answer (the database went away mid-request): run this one instead.
-            await db.Set<IdempotencyRecord>().Where(r => r.UserId == userId && r.Key == key && r.StatusCode == null).ExecuteDeleteAsync(http.RequestAborted);
-            existing = null;
+            throw RequestIdempotency.AlreadyBeingProcessed();
         }
 
-        if (existing is not null)
-        {
-            await ReplayAsync(http, existing, hash);
-            return;
-        }
-
-        var record = new IdempotencyRecord { UserId = userId, Key = key, RequestHash = hash, CreatedAt = clock.GetUtcNow() };
-        db.Add(record);
         try
         {
-            await db.SaveChangesAsync(http.RequestAborted);
-        }
-        catch (DbUpdateException e) when (!ProblemExceptionHandler.IsDatabaseUnavailable(e))
-        {
-            throw new ApiProblem(StatusCodes.Status409Conflict, "concurrency_conflict", "A request with this Idempotency-Key is already being processed.");
-        }
+            var db = http.RequestServices.GetRequiredService<HustleDb>();
+            var existing = await db.Set<IdempotencyRecord>().AsNoTracking().FirstOrDefaultAsync(r => r.UserId == userId && r.Key == key, http.RequestAborted);
+            if (existing is not null)
+            {
+                await ReplayAsync(http, existing, hash);
+                return;
+            }
 
-        db.ChangeTracker.Clear();
+            var idempotency = http.RequestServices.GetRequiredService<RequestIdempotency>();
+            idempotency.Expect(http, userId, key, hash);
+            await RunAndKeepAsync(http, db, idempotency);
+        }
+        finally
+        {
+            running.Leave(userId, key);
+        }
+    }
+
+    private async Task RunAndKeepAsync(HttpContext http, HustleDb db, RequestIdempotency idempotency)
+    {
         var original = http.Response.Body;
         using var captured = new MemoryStream();
         http.Response.Body = captured;
@@ -94,11 +92,11 @@ public sealed class IdempotencyMiddleware(RequestDelegate next, TimeProvider clo
         }
         catch (Exception e)
         {
-            // A refusal is an answer like any other: kept and replayed, so a retried wrong code does not cost a second try.
-            if (!await problems.TryHandleAsync(http, e, http.RequestAborted))
+            // A refusal is an answer like any other: kept and replayed, so a retried refusal does not run again. Once
+            // the change committed with its answer, a later failure is no new answer: the retry gets the kept one.
+            if (idempotency.Committed is not null || !await problems.TryHandleAsync(http, e, http.RequestAborted))
             {
                 http.Response.Body = original;
-                await ForgetAsync(db, userId, key);
                 throw;
             }
         }
@@ -112,13 +110,12 @@ public sealed class IdempotencyMiddleware(RequestDelegate next, TimeProvider clo
         try
         {
             var location = http.Response.Headers.Location.ToString();
-            await KeepAsync(db, userId, key, http.Response.StatusCode, http.Response.ContentType, location.Length == 0 ? null : location, captured.ToArray());
+            await idempotency.KeepAsync(db, http.Response.StatusCode, http.Response.ContentType, location.Length == 0 ? null : location, captured.ToArray());
         }
         catch (Exception e) when (ProblemExceptionHandler.IsDatabaseUnavailable(e))
         {
-            // The answer (most likely a 503 for this very outage) is already on its way; the record stays unfinished
-            // and a retry takes it over once it is older than AbandonedAfter.
-            http.RequestServices.GetRequiredService<ILogger<IdempotencyMiddleware>>().LogWarning(e, "Could not record the answer for {Header} {Key}.", Header, key);
+            // Nothing was changed (a change keeps its answer with it): a retry simply runs again.
+            http.RequestServices.GetRequiredService<ILogger<IdempotencyMiddleware>>().LogWarning(e, "Could not keep the answer for {Header} {Key}.", Header, http.Request.Headers[Header].ToString());
         }
     }
 
@@ -159,7 +156,7 @@ public sealed class IdempotencyMiddleware(RequestDelegate next, TimeProvider clo
 
         if (existing.StatusCode is not { } status)
         {
-            throw new ApiProblem(StatusCodes.Status409Conflict, "concurrency_conflict", "A request with this Idempotency-Key is already being processed.");
+            throw RequestIdempotency.AlreadyBeingProcessed();
         }
 
         http.Response.StatusCode = status;
@@ -175,33 +172,5 @@ public sealed class IdempotencyMiddleware(RequestDelegate next, TimeProvider clo
         }
 
         await http.Response.Body.WriteAsync(existing.Body ?? [], http.RequestAborted);
-    }
-
-    private static async Task ForgetAsync(HustleDb db, string userId, string key)
-    {
-        db.ChangeTracker.Clear();
-        await db.Set<IdempotencyRecord>().Where(r => r.UserId == userId && r.Key == key).ExecuteDeleteAsync();
-    }
-
-    /// <summary>
-    /// Stores the answer on the record if it is still waiting for one (a 5xx removes it instead). A retry may have
-    /// taken the record over meanwhile, this request having looked dead (<see cref="AbandonedAfter"/>): then the
-    /// retry's record is answered by whichever of the two finishes first, and one already answered is left as it is.
-    /// </summary>
-    private static async Task KeepAsync(HustleDb db, string userId, string key, int status, string? contentType, string? location, byte[] body)
-    {
-        db.ChangeTracker.Clear();
-        var waiting = db.Set<IdempotencyRecord>().Where(r => r.UserId == userId && r.Key == key && r.StatusCode == null);
-        if (status >= 500)
-        {
-            await waiting.ExecuteDeleteAsync();
-            return;
-        }
-
-        await waiting.ExecuteUpdateAsync(u => u
-            .SetProperty(r => r.StatusCode, status)
-            .SetProperty(r => r.ContentType, contentType)
-            .SetProperty(r => r.Location, location)
-            .SetProperty(r => r.Body, body));
     }
 }

@@ -48,7 +48,6 @@ public static class EditJob
             body.ScheduledFor?.ToUniversalTime(),
             body.ExpiresAt?.ToUniversalTime());
         job.Edit(me.Actor, edit, now);
-        await jobs.SaveAsync(job, ct);
-        return JobViews.For(job, me.Id);
+        return await jobs.SaveAsync(job, () => JobViews.For(job, me.Id), ct);
     }
 }

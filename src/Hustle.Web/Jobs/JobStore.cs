@@ -8,9 +8,10 @@ namespace Hustle.Web.Jobs;
 
 /// <summary>
 /// Loads jobs and saves every change the same way: the job (version-checked), its history lines and its feed
-/// events in one transaction; the push only after commit. A stale save is refused with 409 and applies nothing.
+/// events in one transaction, with the answer to the request when it carries an <c>Idempotency-Key</c>; the push only
+/// after commit. A stale save is refused with 409 and applies nothing.
 /// </summary>
-public sealed class JobStore(HustleDb db, FeedWriter feed, IFeedPublisher publisher, RequestInfo request)
+public sealed class JobStore(HustleDb db, FeedWriter feed, IFeedPublisher publisher, RequestInfo request, RequestIdempotency idempotency)
 {
     public Task<Job?> FindAsync(string id, CancellationToken ct) =>
         db.Jobs.Include(j => j.Offers).Include(j => j.PriceProposals).AsSplitQuery().FirstOrDefaultAsync(j => j.Id == id, ct);
@@ -49,7 +50,22 @@ public sealed class JobStore(HustleDb db, FeedWriter feed, IFeedPublisher publis
     public void Add(Job job) => db.Jobs.Add(job);
 
     /// <summary>Saves the job with everything it recorded. <paramref name="alsoSave"/> runs inside the same transaction.</summary>
-    public async Task SaveAsync(Job job, CancellationToken ct, Func<Task>? alsoSave = null)
+    public Task SaveAsync(Job job, CancellationToken ct, Func<Task>? alsoSave = null) =>
+        SaveInOneTransactionAsync(job, alsoSave, () => Task.CompletedTask, ct);
+
+    /// <summary>
+    /// Saves the job like <see cref="SaveAsync(Job, CancellationToken, Func{Task}?)"/> and gives <paramref name="answer"/>,
+    /// the request's answer, worked out after the change is saved and kept in the same transaction: a client that
+    /// lost it retries with its key and gets it again, even if this process dies right after the commit.
+    /// </summary>
+    public async Task<T> SaveAsync<T>(Job job, Func<T> answer, CancellationToken ct, Func<Task>? alsoSave = null)
+    {
+        PreparedAnswer<T>? prepared = null;
+        await SaveInOneTransactionAsync(job, alsoSave, async () => prepared = await idempotency.PrepareAsync(db, answer, ct), ct);
+        return prepared!.Give();
+    }
+
+    private async Task SaveInOneTransactionAsync(Job job, Func<Task>? alsoSave, Func<Task> beforeCommit, CancellationToken ct)
     {
         foreach (var entry in job.NewHistory)
         {
@@ -76,6 +92,7 @@ public sealed class JobStore(HustleDb db, FeedWriter feed, IFeedPublisher publis
             }
 
             pushes = await feed.AppendAsync(job.NewEvents, job.CustomerId, ct, recipient => new Dictionary<string, object?> { ["allowedActions"] = AllowedActions.For(job, recipient) });
+            await beforeCommit();
             await transaction.CommitAsync(ct);
         }
 

@@ -59,7 +59,6 @@ public static class PostJob
             body.ExpiresAt?.ToUniversalTime() ?? now + options.Value.DefaultJobExpiry);
         var job = Job.Post(Ids.New("job"), me.Id, draft, now);
         jobs.Add(job);
-        await jobs.SaveAsync(job, ct);
-        return TypedResults.Created($"/api/jobs/{job.Id}", JobViews.For(job, me.Id));
+        return await jobs.SaveAsync(job, () => TypedResults.Created($"/api/jobs/{job.Id}", JobViews.For(job, me.Id)), ct);
     }
 }

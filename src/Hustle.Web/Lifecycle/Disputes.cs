@@ -14,8 +14,7 @@ public static class Disputes
         new RequestRules().Text("reason", body?.Reason, 1000, required: false, multiline: true).ThrowIfAny();
         var job = await jobs.GetForParticipantAsync(id, me.Id, ct);
         job.Dispute(me.Actor, body?.Reason, clock.GetUtcNow());
-        await jobs.SaveAsync(job, ct);
-        return JobViews.For(job, me.Id);
+        return await jobs.SaveAsync(job, () => JobViews.For(job, me.Id), ct);
     }
 
     /// <summary>
@@ -35,7 +34,7 @@ public static class Disputes
         var voiding = payments.JournalVoid(store, job.Id, payment.HoldId!, payment.AuthorizedAmount);
         job.ResolveDisputeByCancelling(actor, body?.Reason, clock.GetUtcNow());
         payment.Release(clock.GetUtcNow());
-        await jobs.SaveAsync(job, ct);
+        var answer = await jobs.SaveAsync(job, () => JobViews.For(job, me.Id), ct);
 
         try
         {
@@ -46,7 +45,7 @@ public static class Disputes
             log.LogWarning("Void of hold {HoldId} after cancelling disputed job {JobId} failed ({Reason}); an unanswered one is repeated by the reconciler.", voiding.HoldId, job.Id, refused.Message);
         }
 
-        return JobViews.For(job, me.Id);
+        return answer;
     }
 
     /// <summary>For operators: every disputed job still waiting for a decision, oldest first.</summary>
@@ -61,7 +60,6 @@ public static class Disputes
         new RequestRules().Text("reason", body?.Reason, 1000, required: false, multiline: true).ThrowIfAny();
         var job = await jobs.GetForParticipantAsync(id, me.Id, ct);
         job.Cancel(me.Actor, body?.Reason, clock.GetUtcNow());
-        await jobs.SaveAsync(job, ct);
-        return JobViews.For(job, me.Id);
+        return await jobs.SaveAsync(job, () => JobViews.For(job, me.Id), ct);
     }
 }

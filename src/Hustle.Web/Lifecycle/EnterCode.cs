@@ -25,17 +25,15 @@ public static class EnterCode
             .ThrowIfAny();
         var job = await jobs.GetForParticipantAsync(id, me.Id, ct);
         var check = verify(job, body.Code!, clock.GetUtcNow());
-        if (check.Outcome != CodeCheckOutcome.StillLocked)
-        {
-            await jobs.SaveAsync(job, ct);
-        }
-
-        return check.Outcome switch
+        JobResponse Answer() => check.Outcome switch
         {
             CodeCheckOutcome.Accepted => JobViews.For(job, me.Id),
             CodeCheckOutcome.Wrong => throw new CodeRefusal(JobError.CodeInvalid, check),
             _ => throw new CodeRefusal(JobError.CodeLocked(check.LockedUntil!.Value), check),
         };
+
+        // A wrong code is saved (it counts a try) and its refusal is the answer a retry with the same key gets.
+        return check.Outcome == CodeCheckOutcome.StillLocked ? Answer() : await jobs.SaveAsync(job, Answer, ct);
     }
 }
 

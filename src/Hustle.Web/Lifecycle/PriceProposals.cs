@@ -24,8 +24,7 @@ public static class PriceProposals
             .ThrowIfAny();
         var job = await jobs.GetForParticipantAsync(id, me.Id, ct);
         var proposal = job.ProposePrice(Ids.New("prp"), me.Actor, body.Amount, body.HourlyRate, clock.GetUtcNow());
-        await jobs.SaveAsync(job, ct);
-        return TypedResults.Created($"/api/price-proposals/{proposal.Id}", PriceProposalResponse.From(proposal));
+        return await jobs.SaveAsync(job, () => TypedResults.Created($"/api/price-proposals/{proposal.Id}", PriceProposalResponse.From(proposal)), ct);
     }
 
     public static async Task<JobResponse> Accept(string id, CurrentUser me, JobStore jobs, PaymentStore store, JobPayments payments, TimeProvider clock, CancellationToken ct)
@@ -48,23 +47,20 @@ public static class PriceProposals
                 payment.Raise(grown, clock.GetUtcNow());
             }
 
-            await jobs.SaveAsync(job, ct);
+            return await jobs.SaveAsync(job, () => JobViews.For(job, me.Id), ct);
         }
         catch when (grown is not null)
         {
             await payments.CompensateAsync(job.Id, grown, CancellationToken.None);
             throw;
         }
-
-        return JobViews.For(job, me.Id);
     }
 
     public static async Task<PriceProposalResponse> Decline(string id, CurrentUser me, JobStore jobs, TimeProvider clock, CancellationToken ct)
     {
         var job = await LoadAsync(id, me, jobs, ct);
         var proposal = job.DeclinePriceProposal(id, me.Actor, clock.GetUtcNow());
-        await jobs.SaveAsync(job, ct);
-        return PriceProposalResponse.From(proposal);
+        return await jobs.SaveAsync(job, () => PriceProposalResponse.From(proposal), ct);
     }
 
     private static Task<Job> LoadAsync(string proposalId, CurrentUser me, JobStore jobs, CancellationToken ct) => jobs.GetByProposalAsync(proposalId, me.Id, ct);

@@ -12,7 +12,6 @@ public static class RequestPayment
     {
         var job = await jobs.GetForParticipantAsync(id, me.Id, ct);
         job.RequestPayment(me.Actor, body?.BillableMinutes, clock.GetUtcNow());
-        await jobs.SaveAsync(job, ct);
-        return JobViews.For(job, me.Id);
+        return await jobs.SaveAsync(job, () => JobViews.For(job, me.Id), ct);
     }
 }

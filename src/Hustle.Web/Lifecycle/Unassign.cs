@@ -22,7 +22,7 @@ public static class Unassign
         var voiding = payments.JournalVoid(store, job.Id, payment.HoldId!, payment.AuthorizedAmount);
         job.Unassign(me.Actor, body?.Reason, clock.GetUtcNow());
         payment.GiveUpHold(clock.GetUtcNow());
-        await jobs.SaveAsync(job, ct);
+        var answer = await jobs.SaveAsync(job, () => JobViews.For(job, me.Id), ct);
 
         try
         {
@@ -33,6 +33,6 @@ public static class Unassign
             log.LogWarning("Void of hold {HoldId} after unassigning job {JobId} failed ({Reason}); an unanswered one is repeated by the reconciler.", voiding.HoldId, job.Id, refused.Message);
         }
 
-        return JobViews.For(job, me.Id);
+        return answer;
     }
 }

@@ -18,12 +18,12 @@ public static class PostMessage
         new RequestRules().Text("body", body?.Body, Message.MaxBodyLength, multiline: true).ThrowIfAny();
         var thread = await threads.GetForMemberAsync(id, me.Id, ct);
         thread.EnsureWritable();
-        var message = await threads.AddMessageAsync(thread.Thread, me.Id, body!.Body!, ct);
+        var (message, answer) = await threads.AddMessageAsync(thread.Thread, me.Id, body!.Body!, m => TypedResults.Created($"/api/threads/{thread.Thread.Id}/messages", MessageResponse.Unread(m)), ct);
         if (await threads.StartedConversationAsync(thread.Thread, message, CancellationToken.None))
         {
             await presence.IntroduceAsync(me.Id, thread.Thread.OtherMember(me.Id));
         }
 
-        return TypedResults.Created($"/api/threads/{thread.Thread.Id}/messages", MessageResponse.Unread(message));
+        return answer;
     }
 }

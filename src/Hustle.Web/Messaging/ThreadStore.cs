@@ -11,7 +11,7 @@ namespace Hustle.Web.Messaging;
 /// Loads threads for their members only (anyone else gets 404) and saves messages and read marks the way JobStore
 /// saves jobs: the change and its feed events in one transaction, the push after commit.
 /// </summary>
-public sealed class ThreadStore(HustleDb db, FeedWriter feed, IFeedPublisher publisher, IPresenceStore presence, TimeProvider clock)
+public sealed class ThreadStore(HustleDb db, FeedWriter feed, IFeedPublisher publisher, IPresenceStore presence, TimeProvider clock, RequestIdempotency idempotency)
 {
     public Task<ThreadOnJob?> FindForMemberAsync(string threadId, string userId, CancellationToken ct) =>
         db.MessageThreads.AsNoTracking()
@@ -58,11 +58,15 @@ public sealed class ThreadStore(HustleDb db, FeedWriter feed, IFeedPublisher pub
         }
     }
 
-    /// <summary>Adds a message with the next seq of its thread and tells both members (the sender's other devices too).</summary>
-    public async Task<Message> AddMessageAsync(MessageThread thread, string senderId, string body, CancellationToken ct)
+    /// <summary>
+    /// Adds a message with the next seq of its thread and tells both members (the sender's other devices too). The
+    /// request's <paramref name="answer"/> is kept with the message, so a sender retrying with its key posts it once.
+    /// </summary>
+    public async Task<(Message Message, T Answer)> AddMessageAsync<T>(MessageThread thread, string senderId, string body, Func<Message, T> answer, CancellationToken ct)
     {
         Message message;
         IReadOnlyList<FeedPush> pushes;
+        PreparedAnswer<T> prepared;
         await using (var transaction = await db.Database.BeginTransactionAsync(ct))
         {
             // The update locks the thread row: two senders queue here and take consecutive seqs in commit order.
@@ -81,11 +85,12 @@ public sealed class ThreadStore(HustleDb db, FeedWriter feed, IFeedPublisher pub
                 ["message"] = MessageResponse.Unread(message),
             };
             pushes = await feed.AppendAsync([new JobEvent(EventTypes.MessageCreated, thread.JobId, [thread.CustomerId, thread.HustlerId], data)], thread.CustomerId, ct);
+            prepared = await idempotency.PrepareAsync(db, () => answer(message), ct);
             await transaction.CommitAsync(ct);
         }
 
         publisher.Publish(pushes);
-        return message;
+        return (message, prepared.Give());
     }
 
     /// <summary>

@@ -26,14 +26,12 @@ public static class AcceptOffer
             job.AcceptOffer(id, me.Actor, amount, Ids.Code(), Ids.Code(), clock.GetUtcNow());
             var payment = await store.GetOrOpenAsync(job, payments.Provider, ct);
             payment.Hold(payments.Provider, hold, paymentMethod, clock.GetUtcNow());
-            await jobs.SaveAsync(job, ct);
+            return await jobs.SaveAsync(job, () => JobViews.For(job, me.Id), ct);
         }
         catch
         {
             await payments.CompensateAsync(job.Id, hold, CancellationToken.None);
             throw;
         }
-
-        return JobViews.For(job, me.Id);
     }
 }

@@ -12,8 +12,7 @@ public static class AnswerOffer
     {
         var job = await jobs.GetByOfferAsync(id, me.Id, ct);
         var offer = job.WithdrawOffer(id, me.Actor, clock.GetUtcNow());
-        await jobs.SaveAsync(job, ct);
-        return OfferResponse.From(offer);
+        return await jobs.SaveAsync(job, () => OfferResponse.From(offer), ct);
     }
 
     public static async Task<OfferResponse> Decline(string id, ReasonRequest? body, CurrentUser me, JobStore jobs, TimeProvider clock, CancellationToken ct)
@@ -21,7 +20,6 @@ public static class AnswerOffer
         new RequestRules().Text("reason", body?.Reason, 1000, required: false, multiline: true).ThrowIfAny();
         var job = await jobs.GetByOfferAsync(id, me.Id, ct);
         var offer = job.DeclineOffer(id, me.Actor, body?.Reason, clock.GetUtcNow());
-        await jobs.SaveAsync(job, ct);
-        return OfferResponse.From(offer);
+        return await jobs.SaveAsync(job, () => OfferResponse.From(offer), ct);
     }
 }

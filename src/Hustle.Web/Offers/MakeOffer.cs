@@ -21,7 +21,6 @@ public static class MakeOffer
             .ThrowIfAny();
         var job = await jobs.GetForParticipantAsync(id, me.Id, ct);
         var offer = job.MakeOffer(Ids.New("off"), me.Actor, body?.ProposedAmount, body?.Message?.Trim() is { Length: > 0 } m ? m : null, clock.GetUtcNow());
-        await jobs.SaveAsync(job, ct, () => threads.OpenAsync(job.Id, job.CustomerId, me.Id, ct));
-        return TypedResults.Created($"/api/offers/{offer.Id}", OfferResponse.From(offer));
+        return await jobs.SaveAsync(job, () => TypedResults.Created($"/api/offers/{offer.Id}", OfferResponse.From(offer)), ct, () => threads.OpenAsync(job.Id, job.CustomerId, me.Id, ct));
     }
 }
