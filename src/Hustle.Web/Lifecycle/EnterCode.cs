@@ -40,9 +40,15 @@ public static class EnterCode
 }
 
 /// <summary>A refused code, answered with how many tries are left or until when the code is locked.</summary>
-public sealed class CodeRefusal(JobError error, CodeCheck check) : Exception(error.Message)
+public sealed class CodeRefusal(JobError error, CodeCheck check) : Exception(error.Message), IRefusal
 {
-    public JobError Error { get; } = error;
+    public int Status => ProblemExceptionHandler.StatusFor(error.Code);
 
-    public CodeCheck Check { get; } = check;
+    public string Code => error.Code;
+
+    public IReadOnlyDictionary<string, object?> Extensions { get; } = new Dictionary<string, object?>
+    {
+        ["triesLeft"] = check.TriesLeft,
+        ["lockedUntil"] = check.LockedUntil,
+    };
 }

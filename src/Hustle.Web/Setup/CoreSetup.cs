@@ -1,0 +1,43 @@
+using Hustle.Web.Infrastructure;
+using Hustle.Web.Jobs;
+using Hustle.Web.Lifecycle;
+using Hustle.Web.Messaging;
+using Microsoft.AspNetCore.Http.Json;
+
+namespace Hustle.Web.Setup;
+
+/// <summary>What every request leans on: the clock, who is asking, the contract's JSON, problem details, the stores.</summary>
+public static class CoreSetup
+{
+    public static IServiceCollection AddHustleCore(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddSettings<HustleOptions>(configuration, HustleOptions.Section);
+        services.AddSingleton(TimeProvider.System);
+        services.AddHttpContextAccessor();
+        services.AddScoped<CurrentUser>();
+        services.AddScoped<RequestInfo>();
+        services.Configure<JsonOptions>(o => Json.Configure(o.SerializerOptions));
+        services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+        services.AddSingleton<ProblemExceptionHandler>();
+        services.AddExceptionHandler<ProblemExceptionHandler>();
+        services.AddProblemDetails(o => o.CustomizeProblemDetails = ctx =>
+        {
+            var status = ctx.ProblemDetails.Status ?? ctx.HttpContext.Response.StatusCode;
+            ctx.ProblemDetails.Type ??= ProblemExceptionHandler.TypeFor(status);
+            ctx.ProblemDetails.Extensions.TryAdd("code", ProblemExceptionHandler.CodeFor(status));
+            ctx.ProblemDetails.Extensions.TryAdd("traceId", ctx.HttpContext.TraceIdentifier);
+        });
+        services.AddScoped<JobStore>();
+        services.AddScoped<ThreadStore>();
+        services.AddScoped<Capture>();
+        return services;
+    }
+
+    /// <summary>Expiry, auto-confirm, hold renewal and reconciliation, every <see cref="HustleOptions.SweepInterval"/>.</summary>
+    public static IServiceCollection AddHustleSweeps(this IServiceCollection services)
+    {
+        services.AddSingleton<LifecycleSweeper>();
+        services.AddHostedService<SweepService>();
+        return services;
+    }
+}
