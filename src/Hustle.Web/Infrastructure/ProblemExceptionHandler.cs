@@ -119,11 +119,13 @@ public sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILo
         _ => null,
     };
 
+    public const string InvalidRequestTitle = "The request is not valid.";
+
     private static string TitleFor(string code) => code switch
     {
         "invalid_transition" => "That is not possible in the job's current state.",
         "concurrency_conflict" => "Someone else changed this at the same moment.",
-        "validation_failed" => "The request is not valid.",
+        "validation_failed" => InvalidRequestTitle,
         "not_found" => "Not found.",
         _ => code.Replace('_', ' '),
     };

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Hustle.Web.Infrastructure;
 using Hustle.Web.Jobs;
 using Hustle.Web.Lifecycle;
@@ -18,6 +19,7 @@ public static class CoreSetup
         services.AddScoped<RequestInfo>();
         services.Configure<JsonOptions>(o => Json.Configure(o.SerializerOptions));
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+        services.AddValidation();
         services.AddSingleton<ProblemExceptionHandler>();
         services.AddExceptionHandler<ProblemExceptionHandler>();
         services.AddProblemDetails(o => o.CustomizeProblemDetails = ctx =>
@@ -26,6 +28,19 @@ public static class CoreSetup
             ctx.ProblemDetails.Type ??= ProblemExceptionHandler.TypeFor(status);
             ctx.ProblemDetails.Extensions.TryAdd("code", ProblemExceptionHandler.CodeFor(status));
             ctx.ProblemDetails.Extensions.TryAdd("traceId", ctx.HttpContext.TraceIdentifier);
+            if (ctx.ProblemDetails is HttpValidationProblemDetails { Detail: null } invalid)
+            {
+                // The built-in validation's answer, keyed and worded as RequestRules answers: by the field's JSON name.
+                var byJsonName = invalid.Errors.ToDictionary(e => JsonNamingPolicy.CamelCase.ConvertName(e.Key), e => e.Value);
+                invalid.Errors.Clear();
+                foreach (var (field, messages) in byJsonName)
+                {
+                    invalid.Errors[field] = messages;
+                }
+
+                invalid.Title = ProblemExceptionHandler.InvalidRequestTitle;
+                invalid.Detail = RequestInvalidException.Describe(invalid.Errors);
+            }
         });
         services.AddScoped<JobStore>();
         services.AddScoped<ThreadStore>();
