@@ -10,6 +10,9 @@ namespace Hustle.Web.Setup;
 /// <summary>What every request leans on: the clock, who is asking, the contract's JSON, problem details, the stores.</summary>
 public static class CoreSetup
 {
+    /// <summary>Identity's endpoints key their errors by Identity's codes (<c>PasswordTooShort</c>), as the contract says.</summary>
+    private static readonly PathString IdentityPaths = "/api/auth";
+
     public static IServiceCollection AddHustleCore(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddSettings<HustleOptions>(configuration, HustleOptions.Section);
@@ -28,7 +31,7 @@ public static class CoreSetup
             ctx.ProblemDetails.Type ??= ProblemExceptionHandler.TypeFor(status);
             ctx.ProblemDetails.Extensions.TryAdd("code", ProblemExceptionHandler.CodeFor(status));
             ctx.ProblemDetails.Extensions.TryAdd("traceId", ctx.HttpContext.TraceIdentifier);
-            if (ctx.ProblemDetails is HttpValidationProblemDetails { Detail: null } invalid)
+            if (ctx.ProblemDetails is HttpValidationProblemDetails { Detail: null } invalid && !ctx.HttpContext.Request.Path.StartsWithSegments(IdentityPaths))
             {
                 // The built-in validation's answer, keyed and worded as RequestRules answers: by the field's JSON name.
                 var byJsonName = invalid.Errors.ToDictionary(e => JsonNamingPolicy.CamelCase.ConvertName(e.Key), e => e.Value);
