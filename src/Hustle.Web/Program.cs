@@ -1,27 +1,30 @@
-using Hustle.Web;
 using Hustle.Web.Accounts;
 using Hustle.Web.Jobs;
 using Hustle.Web.Messaging;
 using Hustle.Web.Infrastructure;
 using Hustle.Web.Payments.Stripe;
+using Hustle.Web.Setup;
 using Hustle.Web.Sync;
 using Hustle.Web.Tools;
 
 var builder = WebApplication.CreateBuilder(args);
 
 builder.Services.AddHustleCore(builder.Configuration);
-builder.Services.AddUserLimits(builder.Configuration);
-builder.Services.AddHustleData(builder.Configuration, builder.Environment);
+builder.Services.AddHustleRateLimits(builder.Configuration);
+builder.Services.AddUserLimits();
+builder.Services.AddHustleData(builder.Configuration);
 builder.Services.AddHustleAccounts();
 builder.Services.AddKeyRingProtection(builder.Configuration);
 builder.Services.AddHustleSessions(builder.Configuration);
 builder.Services.AddHustlePayments(builder.Configuration);
 builder.Services.AddHustleSync(builder.Configuration);
-builder.Services.AddHustleApiDocs();
+builder.Services.AddHustleSweeps();
+builder.Services.AddHustleApiDocs(builder.Configuration);
 builder.Services.AddBodyLimits(builder.Configuration);
 builder.Services.AddHustleSecurityHeaders(builder.Configuration);
 
 var app = builder.Build();
+app.CheckSettings();
 if (args is ["seed-users", ..])
 {
     await SeedUsers.RunAsync(app, args);

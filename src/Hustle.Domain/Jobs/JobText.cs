@@ -1,4 +1,4 @@
-using System.Text;
+using System.Text.Json;
 
 namespace Hustle.Domain.Jobs;
 
@@ -7,19 +7,5 @@ public static class JobText
 {
     public static string Status(JobStatus status) => UpperSnake(status.ToString());
 
-    public static string UpperSnake(string pascal)
-    {
-        var sb = new StringBuilder(pascal.Length + 8);
-        for (var i = 0; i < pascal.Length; i++)
-        {
-            if (i > 0 && char.IsUpper(pascal[i]))
-            {
-                sb.Append('_');
-            }
-
-            sb.Append(char.ToUpperInvariant(pascal[i]));
-        }
-
-        return sb.ToString();
-    }
+    public static string UpperSnake(string pascal) => JsonNamingPolicy.SnakeCaseUpper.ConvertName(pascal);
 }

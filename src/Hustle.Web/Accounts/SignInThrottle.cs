@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.ComponentModel.DataAnnotations;
 using Microsoft.Extensions.Options;
 
 namespace Hustle.Web.Accounts;
@@ -9,18 +10,23 @@ public sealed class SignInThrottleOptions
     public const string Section = "Hustle:SignIn";
 
     /// <summary>Wrong passwords for one account from one address before each further attempt has to wait.</summary>
+    [Range(0, 1000)]
     public int FreeFailures { get; set; } = 3;
 
     /// <summary>The first wait; it doubles with every further wrong password from that address.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.001", "1.00:00:00")]
     public TimeSpan FirstDelay { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>The longest wait between two attempts for one account from one address.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.001", "7.00:00:00")]
     public TimeSpan MaxDelay { get; set; } = TimeSpan.FromMinutes(15);
 
     /// <summary>Wrong passwords for one account from all addresses per hour; beyond, only addresses it signed in from before may try.</summary>
+    [Range(1, int.MaxValue)]
     public int AccountFailuresPerHour { get; set; } = 100;
 
     /// <summary>Wrong passwords from one address for all accounts per hour.</summary>
+    [Range(1, int.MaxValue)]
     public int AddressFailuresPerHour { get; set; } = 100;
 }
 

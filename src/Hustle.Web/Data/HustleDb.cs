@@ -1,7 +1,7 @@
 // Hustle keeps one model and one migration set per database provider:
 //   SqliteHustleDb   → Data/Migrations/Sqlite       (the embedded default)
 //   PostgresHustleDb → Data/Migrations/PostgreSQL   (several nodes)
-// Every service uses HustleDb; ServiceSetup.AddHustleData maps it to the configured subclass.
+// Every service uses HustleDb; DatabaseSetup.AddHustleData maps it to the configured subclass.
 //
 // After a model change, regenerate both sets (no database needed: each context has a design-time factory):
 //   dotnet tool restore

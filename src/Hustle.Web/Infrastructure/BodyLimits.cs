@@ -2,7 +2,9 @@ using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.Metadata;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Hustle.Web.Setup;
 using Microsoft.AspNetCore.SignalR;
+using Microsoft.Extensions.Options;
 
 namespace Hustle.Web.Infrastructure;
 
@@ -25,15 +27,10 @@ public static class BodyLimits
     /// <summary>The hub's largest message from a client: <c>Typing(threadId)</c> is tens of bytes.</summary>
     public const long HubMessageBytes = 32 * 1024;
 
-    public static long ApiBytes(IConfiguration configuration) => configuration.GetValue("Hustle:BodyLimits:ApiBytes", DefaultApiBytes);
-
-    public static long StripeWebhookBytes(IConfiguration configuration) =>
-        configuration.GetValue("Hustle:BodyLimits:StripeWebhookBytes", DefaultStripeWebhookBytes);
-
     public static IServiceCollection AddBodyLimits(this IServiceCollection services, IConfiguration configuration)
     {
-        var api = ApiBytes(configuration);
-        services.Configure<KestrelServerOptions>(o => o.Limits.MaxRequestBodySize = api);
+        services.AddSettings<BodyLimitOptions>(configuration, BodyLimitOptions.Section);
+        services.AddOptions<KestrelServerOptions>().Configure<IOptions<BodyLimitOptions>>((o, limits) => o.Limits.MaxRequestBodySize = limits.Value.ApiBytes);
         services.Configure<HubOptions>(o => o.MaximumReceiveMessageSize = HubMessageBytes);
         return services;
     }
@@ -45,9 +42,9 @@ public static class BodyLimits
         new(StatusCodes.Status413PayloadTooLarge, "payload_too_large", $"The request body is larger than {limit} bytes, the most this endpoint takes.");
 }
 
-public sealed class BodyLimitMiddleware(RequestDelegate next, IConfiguration configuration)
+public sealed class BodyLimitMiddleware(RequestDelegate next, IOptions<BodyLimitOptions> limits)
 {
-    private readonly long _api = BodyLimits.ApiBytes(configuration);
+    private readonly long _api = limits.Value.ApiBytes;
 
     public Task InvokeAsync(HttpContext http)
     {

@@ -17,7 +17,7 @@ public sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILo
             ApiProblem p => (p.Status, p.Code, p.Message),
             RequestInvalidException r => (StatusCodes.Status400BadRequest, "validation_failed", r.Message),
             JobRuleException { Error: var e } => (StatusFor(e.Code), e.Code, e.Message),
-            Lifecycle.CodeRefusal { Error: var e } => (StatusFor(e.Code), e.Code, e.Message),
+            IRefusal r => (r.Status, r.Code, exception.Message),
             BadHttpRequestException b => (b.StatusCode, CodeFor(b.StatusCode), ReadableBadRequest(b)),
             DbUpdateConcurrencyException => (StatusCodes.Status409Conflict, "concurrency_conflict", ApiProblem.Concurrency().Message),
             _ when IsLostDatabaseRace(exception) => (StatusCodes.Status409Conflict, "concurrency_conflict", ApiProblem.Concurrency().Message),
@@ -66,18 +66,19 @@ public sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILo
             }
         }
 
-        return await problems.TryWriteAsync(new ProblemDetailsContext
+        var problem = new ProblemDetails
         {
-            HttpContext = http,
-            Exception = exception,
-            ProblemDetails = new ProblemDetails
-            {
-                Status = status,
-                Title = TitleFor(code),
-                Detail = detail,
-                Extensions = { ["code"] = code },
-            },
-        });
+            Status = status,
+            Title = TitleFor(code),
+            Detail = detail,
+            Extensions = { ["code"] = code },
+        };
+        foreach (var (member, value) in (exception as IRefusal)?.Extensions ?? new Dictionary<string, object?>())
+        {
+            problem.Extensions[member] = value;
+        }
+
+        return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = http, Exception = exception, ProblemDetails = problem });
     }
 
     public static int StatusFor(string code) => code switch
@@ -118,11 +119,13 @@ public sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILo
         _ => null,
     };
 
+    public const string InvalidRequestTitle = "The request is not valid.";
+
     private static string TitleFor(string code) => code switch
     {
         "invalid_transition" => "That is not possible in the job's current state.",
         "concurrency_conflict" => "Someone else changed this at the same moment.",
-        "validation_failed" => "The request is not valid.",
+        "validation_failed" => InvalidRequestTitle,
         "not_found" => "Not found.",
         _ => code.Replace('_', ' '),
     };

@@ -130,8 +130,10 @@ public sealed class RequestRules
     }
 }
 
-public sealed class RequestInvalidException(IDictionary<string, string[]> errors)
-    : Exception("The request is not valid: " + string.Join(" ", errors.SelectMany(e => e.Value)))
+public sealed class RequestInvalidException(IDictionary<string, string[]> errors) : Exception(Describe(errors))
 {
     public IDictionary<string, string[]> Errors { get; } = errors;
+
+    /// <summary>The <c>detail</c> of a 400: every error, in one sentence list.</summary>
+    public static string Describe(IDictionary<string, string[]> errors) => "The request is not valid: " + string.Join(" ", errors.SelectMany(e => e.Value));
 }

@@ -1,3 +1,4 @@
+using Hustle.Web.Setup;
 using Microsoft.AspNetCore.HttpsPolicy;
 using Microsoft.Extensions.Options;
 
@@ -18,7 +19,7 @@ public static class SecurityHeaders
 
     public static IServiceCollection AddHustleSecurityHeaders(this IServiceCollection services, IConfiguration configuration)
     {
-        var stripe = string.Equals(configuration["Hustle:Payments:Provider"]?.Trim(), "stripe", StringComparison.OrdinalIgnoreCase);
+        var stripe = configuration.ReadSettings<PaymentOptions>(PaymentOptions.Section).IsStripe;
         services.AddSingleton(new ContentSecurityPolicy(AppPolicy(stripe), ApiDocsPolicy()));
         services.AddHsts(_ => { });
         return services;

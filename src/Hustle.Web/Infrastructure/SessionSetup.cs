@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using Hustle.Web.Accounts;
+using Hustle.Web.Setup;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.SignalR;
@@ -13,8 +14,8 @@ public static class SessionSetup
     /// <summary>Call after <c>AddHustleAccounts</c>: replaces Identity's sign-in and user managers with Hustle's.</summary>
     public static IServiceCollection AddHustleSessions(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<SessionCacheOptions>().Bind(configuration.GetSection(SessionCacheOptions.Section));
-        services.AddOptions<SignInThrottleOptions>().Bind(configuration.GetSection(SignInThrottleOptions.Section));
+        services.AddSettings<SessionCacheOptions>(configuration, SessionCacheOptions.Section);
+        services.AddSettings<SignInThrottleOptions>(configuration, SignInThrottleOptions.Section);
         services.AddSingleton<SessionCheck>();
         services.AddSingleton<LiveConnections>();
         services.AddSingleton<SessionRevocations>();

@@ -1,6 +1,8 @@
 using System.Security.Claims;
 using System.Threading.RateLimiting;
+using Hustle.Web.Setup;
 using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.Extensions.Options;
 
 namespace Hustle.Web.Infrastructure;
 
@@ -19,20 +21,21 @@ public static class UserLimits
     public const string MakeOffers = "user-make-offers";
     public const string OpenThreads = "user-open-threads";
 
-    public static IServiceCollection AddUserLimits(this IServiceCollection services, IConfiguration configuration)
+    /// <summary>Needs <c>AddHustleRateLimits</c>, which binds <see cref="RateLimitOptions"/>.</summary>
+    public static IServiceCollection AddUserLimits(this IServiceCollection services)
     {
-        var limits = configuration.GetSection("Hustle:RateLimits");
-        return services.Configure<RateLimiterOptions>(o =>
+        services.AddOptions<RateLimiterOptions>().Configure<IOptions<RateLimitOptions>>((o, settings) =>
         {
-            o.AddPolicy(PostJobs, http => PerUser(http, PostJobs, limits.GetValue("JobsPerMinute", 60)));
-            o.AddPolicy(MakeOffers, http => PerUser(http, MakeOffers, limits.GetValue("OffersPerMinute", 120)));
-            o.AddPolicy(OpenThreads, http => PerUser(http, OpenThreads, limits.GetValue("ThreadsPerMinute", 60)));
+            var limits = settings.Value;
+            o.AddPolicy(PostJobs, http => PerUser(http, PostJobs, limits.JobsPerMinute));
+            o.AddPolicy(MakeOffers, http => PerUser(http, MakeOffers, limits.OffersPerMinute));
+            o.AddPolicy(OpenThreads, http => PerUser(http, OpenThreads, limits.ThreadsPerMinute));
         });
+        return services;
     }
 
-    private static RateLimitPartition<string> PerUser(HttpContext http, string kind, int perMinute)
+    private static RateLimitPartition<string> PerUser(HttpContext http, string kind, int permits)
     {
-        var permits = Math.Max(1, perMinute);
         var user = http.User.FindFirstValue(ClaimTypes.NameIdentifier) ?? "address:" + http.Connection.RemoteIpAddress;
         return RateLimitPartition.GetTokenBucketLimiter($"{kind}|{user}", _ => new TokenBucketRateLimiterOptions
         {

@@ -1,10 +1,15 @@
+using System.ComponentModel.DataAnnotations;
 using Hustle.Domain.Jobs;
 using Hustle.Web.Infrastructure;
 using Hustle.Web.Jobs;
 
 namespace Hustle.Web.Lifecycle;
 
-public sealed record CodeRequest(string? Code);
+public sealed record CodeRequest(
+    [Required(ErrorMessage = CodeRequest.SixDigits), RegularExpression("^[0-9]{6}$", ErrorMessage = CodeRequest.SixDigits)] string? Code)
+{
+    private const string SixDigits = "code must be the 6 digits the customer was given.";
+}
 
 /// <summary>
 /// The assigned hustler enters the start or completion code the customer holds. A wrong code is saved as a failed
@@ -20,9 +25,6 @@ public static class EnterCode
 
     private static async Task<JobResponse> Handle(string id, CodeRequest body, CurrentUser me, JobStore jobs, TimeProvider clock, Func<Job, string, DateTimeOffset, CodeCheck> verify, CancellationToken ct)
     {
-        new RequestRules()
-            .When(body.Code is null || body.Code.Length != 6 || !body.Code.All(char.IsAsciiDigit), "code", "code must be the 6 digits the customer was given.")
-            .ThrowIfAny();
         var job = await jobs.GetForParticipantAsync(id, me.Id, ct);
         var check = verify(job, body.Code!, clock.GetUtcNow());
         JobResponse Answer() => check.Outcome switch
@@ -38,9 +40,15 @@ public static class EnterCode
 }
 
 /// <summary>A refused code, answered with how many tries are left or until when the code is locked.</summary>
-public sealed class CodeRefusal(JobError error, CodeCheck check) : Exception(error.Message)
+public sealed class CodeRefusal(JobError error, CodeCheck check) : Exception(error.Message), IRefusal
 {
-    public JobError Error { get; } = error;
+    public int Status => ProblemExceptionHandler.StatusFor(error.Code);
 
-    public CodeCheck Check { get; } = check;
+    public string Code => error.Code;
+
+    public IReadOnlyDictionary<string, object?> Extensions { get; } = new Dictionary<string, object?>
+    {
+        ["triesLeft"] = check.TriesLeft,
+        ["lockedUntil"] = check.LockedUntil,
+    };
 }

@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using System.Diagnostics;
 using System.Threading.Channels;
 using Microsoft.AspNetCore.SignalR;
@@ -17,9 +18,11 @@ public sealed class PushQueueOptions
     public const string Section = "Hustle:Sync";
 
     /// <summary>Pushes waiting to be sent; beyond this, new pushes are dropped (counted) and clients catch up from the feed.</summary>
+    [Range(1, 10_000_000)]
     public int PushQueueCapacity { get; set; } = 10_000;
 
     /// <summary>Sends started and not yet finished at once.</summary>
+    [Range(1, 100_000)]
     public int PushesInFlight { get; set; } = 256;
 }
 

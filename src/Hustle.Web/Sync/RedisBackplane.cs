@@ -1,3 +1,4 @@
+using Hustle.Web.Setup;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.StackExchangeRedis;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
@@ -14,25 +15,22 @@ namespace Hustle.Web.Sync;
 /// </summary>
 public static class RedisBackplane
 {
-    public const string ConnectionKey = "Hustle:Redis";
-    public const string ChannelPrefixKey = "Hustle:RedisChannelPrefix";
-    public const string DefaultChannelPrefix = "hustle";
-
     public static ISignalRServerBuilder AddHustleBackplane(this ISignalRServerBuilder signalR, IConfiguration configuration)
     {
-        var connection = configuration[ConnectionKey];
-        if (string.IsNullOrWhiteSpace(connection))
+        signalR.Services.AddSettings<BackplaneOptions>(configuration, BackplaneOptions.Section);
+        var backplane = configuration.ReadSettings<BackplaneOptions>(BackplaneOptions.Section);
+        if (!backplane.Enabled)
         {
             // One node: in-process SignalR (with sends to a user looked up, not scanned for) and presence.
             signalR.Services.AddSingleton(typeof(HubLifetimeManager<>), typeof(UserIndexedHubLifetimeManager<>));
             return signalR;
         }
 
-        var prefix = configuration[ChannelPrefixKey] is { Length: > 0 } p ? p : DefaultChannelPrefix;
+        var (connection, prefix) = (backplane.Connection!, backplane.Prefix);
         var services = signalR.Services;
         services.AddSingleton(sp => new BackplaneConnection(Options(connection, prefix), prefix, sp.GetRequiredService<ILogger<BackplaneConnection>>()));
         signalR.AddStackExchangeRedis(o => o.Configuration = Options(connection, prefix));
-        services.AddOptions<RedisOptions>().Configure<BackplaneConnection>((o, backplane) => o.ConnectionFactory = _ => backplane.ConnectAsync());
+        services.AddOptions<RedisOptions>().Configure<BackplaneConnection>((o, shared) => o.ConnectionFactory = _ => shared.ConnectAsync());
         services.AddHealthChecks().AddCheck<BackplaneHealthCheck>("backplane");
 
         // Presence across nodes lives in the same Redis (registered before AddHustleSync's in-memory default).

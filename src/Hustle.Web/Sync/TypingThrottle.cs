@@ -1,59 +1,104 @@
-using System.Collections.Concurrent;
+using System.Threading.RateLimiting;
 
 namespace Hustle.Web.Sync;
 
 /// <summary>
 /// Lets at most one typing signal per user and thread through every <see cref="Interval"/>, whatever a client
-/// sends. Per node: with several nodes a user whose devices sit on different nodes may get one through on each.
+/// sends: a <see cref="PartitionedRateLimiter"/> with one partition per (user, thread), which also drops the
+/// partitions nobody has used for a while. Per node: with several nodes a user whose devices sit on different nodes
+/// may get one through on each.
 /// </summary>
-public sealed class TypingThrottle(TimeProvider clock)
+public sealed class TypingThrottle : IDisposable
 {
     public static readonly TimeSpan Interval = TimeSpan.FromSeconds(2);
 
-    /// <summary>Above this many remembered pairs, stale ones are dropped so the map does not grow for ever.</summary>
-    private const int PruneAbove = 10_000;
+    private readonly PartitionedRateLimiter<(string UserId, string ThreadId)> _limiter;
 
-    private readonly ConcurrentDictionary<(string UserId, string ThreadId), DateTimeOffset> _lastPassed = new();
+    public TypingThrottle(TimeProvider clock) =>
+        _limiter = PartitionedRateLimiter.Create<(string UserId, string ThreadId), (string, string)>(
+            key => RateLimitPartition.Get(key, _ => new OnePerInterval(clock, Interval)));
 
-    /// <summary>True when this signal may be forwarded (and remembers it); false while the last one is too recent.</summary>
+    /// <summary>True when this signal may be forwarded (and counts it); false while the last one is too recent.</summary>
     public bool TryPass(string userId, string threadId)
     {
-        var now = clock.GetUtcNow();
-        var key = (userId, threadId);
-        while (true)
-        {
-            if (!_lastPassed.TryGetValue(key, out var last))
-            {
-                if (_lastPassed.TryAdd(key, now))
-                {
-                    PruneIfLarge(now);
-                    return true;
-                }
-            }
-            else if (now - last < Interval)
-            {
-                return false;
-            }
-            else if (_lastPassed.TryUpdate(key, now, last))
-            {
-                return true;
-            }
-        }
+        using var lease = _limiter.AttemptAcquire((userId, threadId));
+        return lease.IsAcquired;
     }
 
-    private void PruneIfLarge(DateTimeOffset now)
+    public void Dispose() => _limiter.Dispose();
+
+    /// <summary>
+    /// One permit per interval of the injected clock. The library's window limiters read the machine's clock, which
+    /// tests cannot move; this one reads <see cref="TimeProvider"/>.
+    /// </summary>
+    private sealed class OnePerInterval(TimeProvider clock, TimeSpan interval) : RateLimiter
     {
-        if (_lastPassed.Count <= PruneAbove)
+        private readonly Lock _gate = new();
+        private DateTimeOffset? _lastPassed;
+        private long _refused;
+        private long _passed;
+
+        /// <summary>How long its permit has been free (null while it is used up): the partitioned limiter drops long-idle ones.</summary>
+        public override TimeSpan? IdleDuration
         {
-            return;
+            get
+            {
+                lock (_gate)
+                {
+                    var free = _lastPassed is { } last ? clock.GetUtcNow() - last - interval : TimeSpan.Zero;
+                    return free >= TimeSpan.Zero ? free : null;
+                }
+            }
         }
 
-        foreach (var (key, at) in _lastPassed)
+        public override RateLimiterStatistics GetStatistics()
         {
-            if (now - at >= Interval)
+            lock (_gate)
             {
-                _lastPassed.TryRemove(new KeyValuePair<(string, string), DateTimeOffset>(key, at));
+                return new RateLimiterStatistics { CurrentAvailablePermits = Available(clock.GetUtcNow()) ? 1 : 0, TotalFailedLeases = _refused, TotalSuccessfulLeases = _passed };
             }
+        }
+
+        protected override RateLimitLease AttemptAcquireCore(int permitCount)
+        {
+            lock (_gate)
+            {
+                var now = clock.GetUtcNow();
+                if (permitCount > 1 || !Available(now))
+                {
+                    _refused++;
+                    return Lease.Refused;
+                }
+
+                if (permitCount == 1)
+                {
+                    _lastPassed = now;
+                    _passed++;
+                }
+
+                return Lease.Granted;
+            }
+        }
+
+        protected override ValueTask<RateLimitLease> AcquireAsyncCore(int permitCount, CancellationToken cancellationToken) =>
+            ValueTask.FromResult(AttemptAcquireCore(permitCount));
+
+        private bool Available(DateTimeOffset now) => _lastPassed is not { } last || now - last >= interval;
+    }
+
+    private sealed class Lease(bool acquired) : RateLimitLease
+    {
+        public static readonly Lease Granted = new(true);
+        public static readonly Lease Refused = new(false);
+
+        public override bool IsAcquired => acquired;
+
+        public override IEnumerable<string> MetadataNames => [];
+
+        public override bool TryGetMetadata(string metadataName, out object? metadata)
+        {
+            metadata = null;
+            return false;
         }
     }
 }

@@ -1,4 +1,5 @@
 using Hustle.Web.Accounts;
+using Hustle.Web.Setup;
 
 namespace Hustle.Web.Tools;
 

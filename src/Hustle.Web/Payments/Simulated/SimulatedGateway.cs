@@ -10,9 +10,13 @@ using Npgsql;
 
 namespace Hustle.Web.Payments.Simulated;
 
+/// <summary><c>Hustle:Payments:Simulated</c>.</summary>
 public sealed class SimulatedPaymentOptions
 {
-    /// <summary>How long an uncaptured hold lives before it lapses, as Stripe's do (about 7 days).</summary>
+    public const string Section = "Hustle:Payments:Simulated";
+
+    /// <summary>How long an uncaptured hold lives before it lapses, as Stripe's do (about 7 days); holds are renewed a day before.</summary>
+    [System.ComponentModel.DataAnnotations.Range(typeof(TimeSpan), "1.00:00:01", "365.00:00:00")]
     public TimeSpan HoldLifetime { get; set; } = TimeSpan.FromDays(7);
 }
 

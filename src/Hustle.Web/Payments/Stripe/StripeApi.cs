@@ -1,6 +1,8 @@
 using Hustle.Web.Accounts;
 using Hustle.Web.Infrastructure;
+using Hustle.Web.Setup;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.Options;
 using Stripe;
 
 namespace Hustle.Web.Payments.Stripe;
@@ -20,7 +22,7 @@ public static class StripeApi
         var stripe = app.MapGroup("/api/payments/stripe").WithTags("Payments");
         // Stripe's events are larger than anything the JSON API takes: this endpoint alone has a larger cap, enforced before the signature is checked.
         stripe.MapPost("/webhook", StripeWebhook.Handle).AllowAnonymous().DisableAntiforgery()
-            .WithMetadata(new Microsoft.AspNetCore.Mvc.RequestSizeLimitAttribute(BodyLimits.StripeWebhookBytes(app.ServiceProvider.GetRequiredService<IConfiguration>())))
+            .WithMetadata(new Microsoft.AspNetCore.Mvc.RequestSizeLimitAttribute(app.ServiceProvider.GetRequiredService<IOptions<BodyLimitOptions>>().Value.StripeWebhookBytes))
             .WithName("stripeWebhook").WithSummary("Receive Stripe's signed events").ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status409Conflict);
         stripe.MapPost("/setup-intent", CreateSetupIntent).RequireAuthorization()
             .WithName("createSetupIntent").WithSummary("Start saving a card with Stripe").ProducesProblem(StatusCodes.Status503ServiceUnavailable);
