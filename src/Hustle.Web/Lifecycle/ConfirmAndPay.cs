@@ -15,12 +15,9 @@ public static class ConfirmAndPay
             return JobViews.For(job, me.Id);
         }
 
-        if (!await capture.RunAsync(job, me.Actor, ct))
-        {
-            throw ApiProblem.PaymentFailed("The payment could not be captured. Change the payment method and confirm again.");
-        }
-
-        return JobViews.For(job, me.Id);
+        return await capture.RunAsync(job, me.Actor, paid => paid
+            ? JobViews.For(job, me.Id)
+            : throw ApiProblem.PaymentFailed("The payment could not be captured. Change the payment method and confirm again."), ct);
     }
 
     /// <summary>

@@ -45,7 +45,7 @@ public sealed class LifecycleSweeper(IServiceScopeFactory scopes, TimeProvider c
         var due = clock.GetUtcNow() - options.CurrentValue.AutoConfirmWindow;
         return ForEachJobAsync(
             db => db.Jobs.Where(j => j.Status == JobStatus.AwaitingCustomerConfirm && !j.Disputed && j.PaymentStatus != PaymentStatus.CaptureFailed && j.PaymentRequestedAt <= due),
-            async (job, scope, _) => await scope.GetRequiredService<Capture>().RunAsync(job, Actor.System, ct),
+            async (job, scope, _) => await scope.GetRequiredService<Capture>().RunAsync(job, Actor.System, paid => paid, ct),
             ct);
     }
 

@@ -24,9 +24,14 @@ public static class AcceptOffer
         try
         {
             job.AcceptOffer(id, me.Actor, amount, Ids.Code(), Ids.Code(), clock.GetUtcNow());
-            var payment = await store.GetOrOpenAsync(job, payments.Provider, ct);
-            payment.Hold(payments.Provider, hold, paymentMethod, clock.GetUtcNow());
-            return await jobs.SaveAsync(job, () => JobViews.For(job, me.Id), ct);
+            // The payment is written after the job's version-checked update, in the same transaction: a racing accept
+            // then loses on the job (409), not on the payment row's key (which PostgreSQL reports only after waiting).
+            return await jobs.SaveAsync(job, () => JobViews.For(job, me.Id), ct, async () =>
+            {
+                var payment = await store.GetOrOpenAsync(job, payments.Provider, ct);
+                payment.Hold(payments.Provider, hold, paymentMethod, clock.GetUtcNow());
+                await store.SaveAsync(ct);
+            });
         }
         catch
         {

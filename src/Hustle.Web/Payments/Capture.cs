@@ -13,7 +13,11 @@ public sealed class Capture(JobStore jobs, PaymentStore store, JobPayments payme
     /// <summary>How often recording a capture that went through is tried again after losing to another change.</summary>
     private const int MaxRecordAttempts = 10;
 
-    public async Task<bool> RunAsync(Job job, Actor actor, CancellationToken ct)
+    /// <summary>
+    /// Captures and records the outcome on the job. <paramref name="answer"/> turns the outcome into the request's
+    /// answer inside the job's transaction, so a keyed confirmation cut off after its commit replays that answer.
+    /// </summary>
+    public async Task<T> RunAsync<T>(Job job, Actor actor, Func<bool, T> answer, CancellationToken ct)
     {
         job.EnsureCanBePaid(actor.Kind == ActorKind.System ? ActorRole.System : job.RoleOf(actor.UserId!));
         var payment = await store.GetAsync(job.Id, ct);
@@ -40,7 +44,7 @@ public sealed class Capture(JobStore jobs, PaymentStore store, JobPayments payme
 
         try
         {
-            await jobs.SaveAsync(job, ct);
+            return await jobs.SaveAsync(job, () => answer(result.Succeeded), ct);
         }
         catch (ConcurrencyConflict)
         {
@@ -56,8 +60,6 @@ public sealed class Capture(JobStore jobs, PaymentStore store, JobPayments payme
 
             throw;
         }
-
-        return result.Succeeded;
     }
 
     /// <summary>
