@@ -12,8 +12,8 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace Hustle.Web.Data.Migrations.PostgreSQL
 {
     [DbContext(typeof(PostgresHustleDb))]
-    [Migration("20261128153341_PaymentVersion")]
-    partial class PaymentVersion
+    [Migration("20261202070746_Initial")]
+    partial class Initial
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -477,6 +477,33 @@ namespace Hustle.Web.Data.Migrations.PostgreSQL
                     b.ToTable("AspNetUsers", (string)null);
                 });
 
+            modelBuilder.Entity("Hustle.Web.Accounts.UserSession", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("RefreshGeneration")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTimeOffset?>("RevokedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("UserId")
+                        .IsRequired()
+                        .HasMaxLength(450)
+                        .HasColumnType("character varying(450)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("UserId");
+
+                    b.ToTable("UserSessions", (string)null);
+                });
+
             modelBuilder.Entity("Hustle.Web.Infrastructure.IdempotencyRecord", b =>
                 {
                     b.Property<string>("UserId")
@@ -496,6 +523,10 @@ namespace Hustle.Web.Data.Migrations.PostgreSQL
 
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Location")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
 
                     b.Property<string>("RequestHash")
                         .IsRequired()
@@ -617,6 +648,10 @@ namespace Hustle.Web.Data.Migrations.PostgreSQL
                         .IsRequired()
                         .HasMaxLength(24)
                         .HasColumnType("character varying(24)");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("integer");
 
                     b.HasKey("Id");
 
@@ -998,6 +1033,15 @@ namespace Hustle.Web.Data.Migrations.PostgreSQL
                     b.HasOne("Hustle.Domain.Messaging.MessageThread", null)
                         .WithMany()
                         .HasForeignKey("ThreadId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Hustle.Web.Accounts.UserSession", b =>
+                {
+                    b.HasOne("Hustle.Web.Accounts.User", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

@@ -106,6 +106,7 @@ namespace Hustle.Web.Data.Migrations.PostgreSQL
                     RequestHash = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
                     StatusCode = table.Column<int>(type: "integer", nullable: true),
                     ContentType = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: true),
+                    Location = table.Column<string>(type: "character varying(2000)", maxLength: 2000, nullable: true),
                     Body = table.Column<byte[]>(type: "bytea", nullable: true),
                     CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
                 },
@@ -194,7 +195,8 @@ namespace Hustle.Web.Data.Migrations.PostgreSQL
                     VoidedAmount = table.Column<long>(type: "bigint", nullable: false),
                     RefundedAmount = table.Column<long>(type: "bigint", nullable: false),
                     HoldExpiresAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
-                    UpdatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                    UpdatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    Version = table.Column<int>(type: "integer", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -217,7 +219,8 @@ namespace Hustle.Web.Data.Migrations.PostgreSQL
                     State = table.Column<string>(type: "character varying(24)", maxLength: 24, nullable: false),
                     Error = table.Column<string>(type: "character varying(1000)", maxLength: 1000, nullable: true),
                     StartedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
-                    SettledAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true)
+                    SettledAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    Version = table.Column<int>(type: "integer", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -395,6 +398,27 @@ namespace Hustle.Web.Data.Migrations.PostgreSQL
                 });
 
             migrationBuilder.CreateTable(
+                name: "UserSessions",
+                columns: table => new
+                {
+                    Id = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    UserId = table.Column<string>(type: "character varying(450)", maxLength: 450, nullable: false),
+                    CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    RefreshGeneration = table.Column<int>(type: "integer", nullable: false),
+                    RevokedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_UserSessions", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_UserSessions_AspNetUsers_UserId",
+                        column: x => x.UserId,
+                        principalTable: "AspNetUsers",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "MessageThreads",
                 columns: table => new
                 {
@@ -421,10 +445,10 @@ namespace Hustle.Web.Data.Migrations.PostgreSQL
                 columns: table => new
                 {
                     Id = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: false),
-                    JobId = table.Column<string>(type: "character varying(40)", nullable: false),
                     HustlerId = table.Column<string>(type: "character varying(450)", maxLength: 450, nullable: false),
                     ProposedAmount = table.Column<long>(type: "bigint", nullable: true),
                     Message = table.Column<string>(type: "character varying(1000)", maxLength: 1000, nullable: true),
+                    JobId = table.Column<string>(type: "character varying(40)", nullable: false),
                     Status = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
                     CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
                     UpdatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
@@ -445,10 +469,10 @@ namespace Hustle.Web.Data.Migrations.PostgreSQL
                 columns: table => new
                 {
                     Id = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: false),
-                    JobId = table.Column<string>(type: "character varying(40)", nullable: false),
                     ProposedById = table.Column<string>(type: "character varying(450)", maxLength: 450, nullable: false),
                     Amount = table.Column<long>(type: "bigint", nullable: true),
                     HourlyRate = table.Column<long>(type: "bigint", nullable: true),
+                    JobId = table.Column<string>(type: "character varying(40)", nullable: false),
                     Status = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
                     CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
                     UpdatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
@@ -650,6 +674,11 @@ namespace Hustle.Web.Data.Migrations.PostgreSQL
                 name: "IX_ThreadReadStates_UserId",
                 table: "ThreadReadStates",
                 column: "UserId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_UserSessions_UserId",
+                table: "UserSessions",
+                column: "UserId");
         }
 
         /// <inheritdoc />
@@ -716,13 +745,16 @@ namespace Hustle.Web.Data.Migrations.PostgreSQL
                 name: "ThreadReadStates");
 
             migrationBuilder.DropTable(
+                name: "UserSessions");
+
+            migrationBuilder.DropTable(
                 name: "AspNetRoles");
 
             migrationBuilder.DropTable(
-                name: "AspNetUsers");
+                name: "MessageThreads");
 
             migrationBuilder.DropTable(
-                name: "MessageThreads");
+                name: "AspNetUsers");
 
             migrationBuilder.DropTable(
                 name: "Jobs");

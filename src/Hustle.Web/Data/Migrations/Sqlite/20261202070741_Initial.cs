@@ -104,6 +104,7 @@ namespace Hustle.Web.Data.Migrations.Sqlite
                     RequestHash = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
                     StatusCode = table.Column<int>(type: "INTEGER", nullable: true),
                     ContentType = table.Column<string>(type: "TEXT", maxLength: 100, nullable: true),
+                    Location = table.Column<string>(type: "TEXT", maxLength: 2000, nullable: true),
                     Body = table.Column<byte[]>(type: "BLOB", nullable: true),
                     CreatedAt = table.Column<long>(type: "INTEGER", nullable: false)
                 },
@@ -192,7 +193,8 @@ namespace Hustle.Web.Data.Migrations.Sqlite
                     VoidedAmount = table.Column<long>(type: "INTEGER", nullable: false),
                     RefundedAmount = table.Column<long>(type: "INTEGER", nullable: false),
                     HoldExpiresAt = table.Column<long>(type: "INTEGER", nullable: true),
-                    UpdatedAt = table.Column<long>(type: "INTEGER", nullable: false)
+                    UpdatedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    Version = table.Column<int>(type: "INTEGER", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -215,7 +217,8 @@ namespace Hustle.Web.Data.Migrations.Sqlite
                     State = table.Column<string>(type: "TEXT", maxLength: 24, nullable: false),
                     Error = table.Column<string>(type: "TEXT", maxLength: 1000, nullable: true),
                     StartedAt = table.Column<long>(type: "INTEGER", nullable: false),
-                    SettledAt = table.Column<long>(type: "INTEGER", nullable: true)
+                    SettledAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    Version = table.Column<int>(type: "INTEGER", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -393,6 +396,27 @@ namespace Hustle.Web.Data.Migrations.Sqlite
                 });
 
             migrationBuilder.CreateTable(
+                name: "UserSessions",
+                columns: table => new
+                {
+                    Id = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    UserId = table.Column<string>(type: "TEXT", maxLength: 450, nullable: false),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    RefreshGeneration = table.Column<int>(type: "INTEGER", nullable: false),
+                    RevokedAt = table.Column<long>(type: "INTEGER", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_UserSessions", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_UserSessions_AspNetUsers_UserId",
+                        column: x => x.UserId,
+                        principalTable: "AspNetUsers",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "MessageThreads",
                 columns: table => new
                 {
@@ -419,10 +443,10 @@ namespace Hustle.Web.Data.Migrations.Sqlite
                 columns: table => new
                 {
                     Id = table.Column<string>(type: "TEXT", maxLength: 40, nullable: false),
-                    JobId = table.Column<string>(type: "TEXT", nullable: false),
                     HustlerId = table.Column<string>(type: "TEXT", maxLength: 450, nullable: false),
                     ProposedAmount = table.Column<long>(type: "INTEGER", nullable: true),
                     Message = table.Column<string>(type: "TEXT", maxLength: 1000, nullable: true),
+                    JobId = table.Column<string>(type: "TEXT", nullable: false),
                     Status = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
                     CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
                     UpdatedAt = table.Column<long>(type: "INTEGER", nullable: false)
@@ -443,10 +467,10 @@ namespace Hustle.Web.Data.Migrations.Sqlite
                 columns: table => new
                 {
                     Id = table.Column<string>(type: "TEXT", maxLength: 40, nullable: false),
-                    JobId = table.Column<string>(type: "TEXT", nullable: false),
                     ProposedById = table.Column<string>(type: "TEXT", maxLength: 450, nullable: false),
                     Amount = table.Column<long>(type: "INTEGER", nullable: true),
                     HourlyRate = table.Column<long>(type: "INTEGER", nullable: true),
+                    JobId = table.Column<string>(type: "TEXT", nullable: false),
                     Status = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
                     CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
                     UpdatedAt = table.Column<long>(type: "INTEGER", nullable: false)
@@ -648,6 +672,11 @@ namespace Hustle.Web.Data.Migrations.Sqlite
                 name: "IX_ThreadReadStates_UserId",
                 table: "ThreadReadStates",
                 column: "UserId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_UserSessions_UserId",
+                table: "UserSessions",
+                column: "UserId");
         }
 
         /// <inheritdoc />
@@ -714,13 +743,16 @@ namespace Hustle.Web.Data.Migrations.Sqlite
                 name: "ThreadReadStates");
 
             migrationBuilder.DropTable(
+                name: "UserSessions");
+
+            migrationBuilder.DropTable(
                 name: "AspNetRoles");
 
             migrationBuilder.DropTable(
-                name: "AspNetUsers");
+                name: "MessageThreads");
 
             migrationBuilder.DropTable(
-                name: "MessageThreads");
+                name: "AspNetUsers");
 
             migrationBuilder.DropTable(
                 name: "Jobs");
