@@ -1,3 +1,4 @@
+using Hustle.Domain;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.AspNetCore.SignalR.Client;

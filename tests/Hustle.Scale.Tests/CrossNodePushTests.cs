@@ -5,22 +5,12 @@ using Microsoft.AspNetCore.Http.Connections;
 namespace Hustle.Scale.Tests;
 
 /// <summary>Any node serves any client: a change made through one node is pushed to people connected to the other.</summary>
-public sealed class CrossNodePushTests : IAsyncLifetime
+public sealed class CrossNodePushTests : ClusterTest
 {
-    private Cluster _cluster = null!;
-
-    public Task InitializeAsync()
-    {
-        _cluster = Cluster.Start();
-        return Task.CompletedTask;
-    }
-
-    public async Task DisposeAsync() => await _cluster.DisposeAsync();
-
     [Fact]
     public async Task Each_step_made_through_one_node_is_pushed_to_the_other_party_connected_to_the_other_node()
     {
-        var (a, b) = (_cluster.A, _cluster.B);
+        var (a, b) = (Cluster.A, Cluster.B);
         var customerOnB = b.As(await a.CreateUserAsync("customer"));
         var hustlerOnA = a.As(await b.CreateUserAsync("hustler"));
         await using var customer = await LiveUser.ConnectAsync(b, customerOnB, HttpTransportType.WebSockets);
@@ -61,8 +51,8 @@ public sealed class CrossNodePushTests : IAsyncLifetime
     [Fact]
     public async Task A_token_issued_by_one_node_is_accepted_by_the_other()
     {
-        var user = await _cluster.A.CreateUserAsync("traveller");
-        var me = await (await _cluster.B.As(user).Client.GetAsync("/api/me")).Json();
+        var user = await Cluster.A.CreateUserAsync("traveller");
+        var me = await (await Cluster.B.As(user).Client.GetAsync("/api/me")).Json();
         Assert.Equal(user.Id, me.Str("id"));
     }
 }

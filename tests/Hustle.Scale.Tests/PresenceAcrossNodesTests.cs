@@ -11,22 +11,12 @@ namespace Hustle.Scale.Tests;
 /// Presence is per user, not per node: online with the first connection on any node, offline with the last one on
 /// any node, and a node that dies without saying goodbye does not keep its users online for ever.
 /// </summary>
-public sealed class PresenceAcrossNodesTests : IAsyncLifetime
+public sealed class PresenceAcrossNodesTests : ClusterTest
 {
-    private Cluster _cluster = null!;
-
-    public Task InitializeAsync()
-    {
-        _cluster = Cluster.Start();
-        return Task.CompletedTask;
-    }
-
-    public async Task DisposeAsync() => await _cluster.DisposeAsync();
-
     [Fact]
     public async Task A_user_connected_to_both_nodes_stays_online_until_the_last_connection_closes_and_counterparts_hear_it_once()
     {
-        var (a, b) = (_cluster.A, _cluster.B);
+        var (a, b) = (Cluster.A, Cluster.B);
         var customer = await a.CreateUserAsync("customer");
         var hustler = await b.CreateUserAsync("hustler");
         await Chat.ConversationAsync(customer, hustler);
@@ -42,8 +32,8 @@ public sealed class PresenceAcrossNodesTests : IAsyncLifetime
         Assert.True(await OnlineAsync(a.As(customer), hustler.Id));
         Assert.True(await OnlineAsync(b.As(customer), hustler.Id));
 
-        _cluster.Clock.Advance(TimeSpan.FromMinutes(1));
-        var lastSeen = _cluster.Clock.GetUtcNow();
+        Cluster.Clock.Advance(TimeSpan.FromMinutes(1));
+        var lastSeen = Cluster.Clock.GetUtcNow();
         await laptopOnB.Connection.StopAsync();
         Assert.Equal(new PresenceSignal(hustler.Id, false, lastSeen), await customerLive.NextAsync<PresenceSignal>());
         Assert.False(await OnlineAsync(a.As(customer), hustler.Id));
@@ -53,21 +43,21 @@ public sealed class PresenceAcrossNodesTests : IAsyncLifetime
     [Fact]
     public async Task Users_of_a_node_that_died_fall_offline_once_its_lease_runs_out()
     {
-        var customer = await _cluster.A.CreateUserAsync("customer");
-        var hustler = await _cluster.B.CreateUserAsync("hustler");
+        var customer = await Cluster.A.CreateUserAsync("customer");
+        var hustler = await Cluster.B.CreateUserAsync("hustler");
         await Chat.ConversationAsync(customer, hustler);
 
         // A third node, its store only: it records a connection, then dies (no disconnect, no renewals).
-        var doomed = new BackplaneConnection(RedisBackplane.Options(_cluster.Redis, _cluster.A.Services.GetRequiredService<BackplaneConnection>().Prefix), _cluster.A.Services.GetRequiredService<BackplaneConnection>().Prefix, NullLogger<BackplaneConnection>.Instance);
-        var deadNode = new RedisPresenceStore(doomed, _cluster.Clock, NullLogger<RedisPresenceStore>.Instance);
+        var doomed = new BackplaneConnection(RedisBackplane.Options(Cluster.Redis, Cluster.A.Services.GetRequiredService<BackplaneConnection>().Prefix), Cluster.A.Services.GetRequiredService<BackplaneConnection>().Prefix, NullLogger<BackplaneConnection>.Instance);
+        var deadNode = new RedisPresenceStore(doomed, Cluster.Clock, NullLogger<RedisPresenceStore>.Instance);
         Assert.True(await deadNode.ConnectAsync(hustler.Id, "connection-on-a-node-that-dies"));
-        Assert.True(await OnlineAsync(_cluster.A.As(customer), hustler.Id));
+        Assert.True(await OnlineAsync(Cluster.A.As(customer), hustler.Id));
 
-        _cluster.Clock.Advance(RedisPresenceStore.Lease - TimeSpan.FromSeconds(1));
-        Assert.True(await OnlineAsync(_cluster.B.As(customer), hustler.Id));
-        _cluster.Clock.Advance(TimeSpan.FromSeconds(2));
-        Assert.False(await OnlineAsync(_cluster.A.As(customer), hustler.Id));
-        Assert.False(await OnlineAsync(_cluster.B.As(customer), hustler.Id));
+        Cluster.Clock.Advance(RedisPresenceStore.Lease - TimeSpan.FromSeconds(1));
+        Assert.True(await OnlineAsync(Cluster.B.As(customer), hustler.Id));
+        Cluster.Clock.Advance(TimeSpan.FromSeconds(2));
+        Assert.False(await OnlineAsync(Cluster.A.As(customer), hustler.Id));
+        Assert.False(await OnlineAsync(Cluster.B.As(customer), hustler.Id));
         (await doomed.ConnectAsync()).Dispose();
     }
 

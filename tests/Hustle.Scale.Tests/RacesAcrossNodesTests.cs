@@ -7,23 +7,14 @@ using Microsoft.EntityFrameworkCore;
 namespace Hustle.Scale.Tests;
 
 /// <summary>Two requests racing on one job through two different nodes: exactly one wins, the other gets 409, nothing is applied twice.</summary>
-public sealed class RacesAcrossNodesTests : IAsyncLifetime
+public sealed class RacesAcrossNodesTests : ClusterTest
 {
     private const int Rounds = 6;
-    private Cluster _cluster = null!;
-
-    public Task InitializeAsync()
-    {
-        _cluster = Cluster.Start();
-        return Task.CompletedTask;
-    }
-
-    public async Task DisposeAsync() => await _cluster.DisposeAsync();
 
     [Fact]
     public async Task Two_accepts_of_different_offers_sent_to_two_nodes_have_one_winner_and_one_live_hold()
     {
-        var (a, b) = (_cluster.A, _cluster.B);
+        var (a, b) = (Cluster.A, Cluster.B);
         var customer = await a.CreateUserAsync("customer");
         var (customerOnA, customerOnB) = (a.As(customer), b.As(customer));
         var first = await a.CreateUserAsync("first");
@@ -61,7 +52,7 @@ public sealed class RacesAcrossNodesTests : IAsyncLifetime
     [Fact]
     public async Task Two_confirms_sent_to_two_nodes_have_one_winner_and_capture_once()
     {
-        var (a, b) = (_cluster.A, _cluster.B);
+        var (a, b) = (Cluster.A, Cluster.B);
         var customer = await a.CreateUserAsync("customer");
         var hustler = await b.CreateUserAsync("hustler");
         var (customerOnA, customerOnB) = (a.As(customer), b.As(customer));

@@ -1,3 +1,4 @@
+using Hustle.Domain;
 using System.Net;
 using System.Net.Http.Json;
 
@@ -124,7 +125,7 @@ public sealed class RedisOutageTests
             await receiver.Follower.CatchUpAsync(timeout.Token);
             var pushedBefore = receiver.Follower.Pushed;
             var arrived = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            void OnApplied(Hustle.Client.FeedEnvelope _) => arrived.TrySetResult();
+            void OnApplied(FeedEnvelope _) => arrived.TrySetResult();
             receiver.Follower.Applied += OnApplied;
             try
             {

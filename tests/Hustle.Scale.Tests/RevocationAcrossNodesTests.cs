@@ -7,25 +7,21 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Hustle.Scale.Tests;
 
 /// <summary>A sign-out on one node ends the session on the other at once: its cache entry and its hub connections.</summary>
-public sealed class RevocationAcrossNodesTests : IAsyncLifetime
+public sealed class RevocationAcrossNodesTests : ClusterTest
 {
-    private Cluster _cluster = null!;
-
-    public async Task InitializeAsync()
+    public override async Task InitializeAsync()
     {
-        _cluster = Cluster.Start();
-        foreach (var node in _cluster.Nodes)
+        await base.InitializeAsync();
+        foreach (var node in Cluster.Nodes)
         {
             await node.Services.GetRequiredService<RevocationListener>().Subscribed.WaitAsync(HubInbox.Patience);
         }
     }
 
-    public async Task DisposeAsync() => await _cluster.DisposeAsync();
-
     [Fact]
     public async Task Logout_through_node_A_drops_the_sessions_connection_on_node_B_and_B_refuses_its_token_before_its_cache_expires()
     {
-        var (a, b) = (_cluster.A, _cluster.B);
+        var (a, b) = (Cluster.A, Cluster.B);
         var user = await a.CreateUserAsync("roamer");
         var phone = await a.SignInOnDeviceAsync(user.Email);
         var phoneUser = user with { Token = phone.AccessToken };
@@ -43,7 +39,7 @@ public sealed class RevocationAcrossNodesTests : IAsyncLifetime
     [Fact]
     public async Task A_password_change_on_node_A_drops_every_connection_of_the_user_on_node_B()
     {
-        var (a, b) = (_cluster.A, _cluster.B);
+        var (a, b) = (Cluster.A, Cluster.B);
         var user = await a.CreateUserAsync("changer");
         var laptop = await b.SignInOnDeviceAsync(user.Email);
         Assert.Equal(200, await b.MeStatusAsync(laptop.AccessToken));

@@ -11,24 +11,15 @@ namespace Hustle.Scale.Tests;
 /// Every node runs the background sweeps. Run on both nodes at the same moment over the same due jobs, each
 /// expiry and each auto-confirm still happens once: one history line, one event per person, one capture.
 /// </summary>
-public sealed class SweepsOnEveryNodeTests(ITestOutputHelper output) : IAsyncLifetime
+public sealed class SweepsOnEveryNodeTests(ITestOutputHelper output) : ClusterTest
 {
     private const int Jobs = 8;
-    private Cluster _cluster = null!;
-
-    public Task InitializeAsync()
-    {
-        _cluster = Cluster.Start();
-        return Task.CompletedTask;
-    }
-
-    public async Task DisposeAsync() => await _cluster.DisposeAsync();
 
     [Fact]
     public async Task Expiry_run_by_both_nodes_at_once_expires_each_job_once()
     {
-        var customer = await _cluster.A.CreateUserAsync("customer");
-        var hustler = await _cluster.B.CreateUserAsync("hustler");
+        var customer = await Cluster.A.CreateUserAsync("customer");
+        var hustler = await Cluster.B.CreateUserAsync("hustler");
         var ids = new List<string>();
         for (var i = 0; i < Jobs; i++)
         {
@@ -40,14 +31,14 @@ public sealed class SweepsOnEveryNodeTests(ITestOutputHelper output) : IAsyncLif
             }
         }
 
-        _cluster.Clock.Advance(TimeSpan.FromDays(8));
+        Cluster.Clock.Advance(TimeSpan.FromDays(8));
         await Task.WhenAll(Sweepers().Select(n => Task.Run(() => n.Sweeper.ExpireJobsAsync(CancellationToken.None))));
-        await Task.WhenAll(_cluster.Nodes.Select(n => Task.Run(() => n.Sweeper.RunOnceAsync(CancellationToken.None))));
+        await Task.WhenAll(Cluster.Nodes.Select(n => Task.Run(() => n.Sweeper.RunOnceAsync(CancellationToken.None))));
 
-        await using var db = _cluster.A.Db();
+        await using var db = Cluster.A.Db();
         foreach (var (id, i) in ids.Select((id, i) => (id, i)))
         {
-            Assert.Equal(JobStatus.Expired, await _cluster.A.StatusAsync(id));
+            Assert.Equal(JobStatus.Expired, await Cluster.A.StatusAsync(id));
             Assert.Equal(1, await db.JobHistory.CountAsync(h => h.JobId == id && h.Action == "EXPIRE"));
             Assert.Equal(1, await db.FeedEvents.CountAsync(e => e.JobId == id && e.UserId == customer.Id && e.Type == "JOB_EXPIRED"));
             Assert.Equal(i % 2 == 0 ? 1 : 0, await db.FeedEvents.CountAsync(e => e.JobId == id && e.UserId == hustler.Id && e.Type == "JOB_EXPIRED"));
@@ -59,8 +50,8 @@ public sealed class SweepsOnEveryNodeTests(ITestOutputHelper output) : IAsyncLif
     [Fact]
     public async Task Auto_confirm_run_by_both_nodes_at_once_captures_each_job_once()
     {
-        var customer = await _cluster.A.CreateUserAsync("customer");
-        var hustler = await _cluster.B.CreateUserAsync("hustler");
+        var customer = await Cluster.A.CreateUserAsync("customer");
+        var hustler = await Cluster.B.CreateUserAsync("hustler");
         var ids = new List<string>();
         for (var i = 0; i < Jobs; i++)
         {
@@ -71,14 +62,14 @@ public sealed class SweepsOnEveryNodeTests(ITestOutputHelper output) : IAsyncLif
             ids.Add(id);
         }
 
-        _cluster.Clock.Advance(TimeSpan.FromHours(73));
+        Cluster.Clock.Advance(TimeSpan.FromHours(73));
         await Task.WhenAll(Sweepers().Select(n => Task.Run(() => n.Sweeper.AutoConfirmAsync(CancellationToken.None))));
-        await Task.WhenAll(_cluster.Nodes.Select(n => Task.Run(() => n.Sweeper.RunOnceAsync(CancellationToken.None))));
+        await Task.WhenAll(Cluster.Nodes.Select(n => Task.Run(() => n.Sweeper.RunOnceAsync(CancellationToken.None))));
 
-        await using var db = _cluster.A.Db();
+        await using var db = Cluster.A.Db();
         foreach (var (id, i) in ids.Select((id, i) => (id, i)))
         {
-            Assert.Equal(JobStatus.Paid, await _cluster.A.StatusAsync(id));
+            Assert.Equal(JobStatus.Paid, await Cluster.A.StatusAsync(id));
             Assert.Equal(1, await db.JobHistory.CountAsync(h => h.JobId == id && h.Action == "AUTO_CONFIRM"));
             Assert.Equal(1, await db.JobHistory.CountAsync(h => h.JobId == id && h.To == "PAID"));
             Assert.Equal(1, await db.FeedEvents.CountAsync(e => e.JobId == id && e.UserId == customer.Id && e.Type == "PAYMENT_CAPTURED"));
@@ -101,7 +92,7 @@ public sealed class SweepsOnEveryNodeTests(ITestOutputHelper output) : IAsyncLif
     }
 
     /// <summary>Three sweeps per node at once (A, B, A, B, …): more overlap than two nodes' timers would ever give.</summary>
-    private IEnumerable<Node> Sweepers() => Enumerable.Repeat(_cluster.Nodes, 3).SelectMany(n => n);
+    private IEnumerable<Node> Sweepers() => Enumerable.Repeat(Cluster.Nodes, 3).SelectMany(n => n);
 
     /// <summary>Racing writers on two nodes still hand out each person's seqs 1..n with no hole and no repeat.</summary>
     private static async Task AssertFeedsGapFreeAsync(Hustle.Web.Data.HustleDb db, params string[] users)

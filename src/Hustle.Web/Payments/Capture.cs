@@ -21,6 +21,13 @@ public sealed class Capture(JobStore jobs, PaymentStore store, JobPayments payme
     {
         job.EnsureCanBePaid(actor.Kind == ActorKind.System ? ActorRole.System : job.RoleOf(actor.UserId!));
         var payment = await store.GetAsync(job.Id, ct);
+        if (payment.CapturedAmount > payment.RefundedAmount)
+        {
+            // The payment was read after the job: a racing confirmation captured and kept the money in between. Its
+            // commit makes this one's lose anyway; taking a new hold for it would only leave a stray hold behind.
+            throw ApiProblem.Concurrency();
+        }
+
         var replacement = await HoldAnewIfNeededAsync(job, payment, ct);
         if (await store.IsCaptureUnderwayOnAnotherHoldAsync(job.Id, payment.HoldId!, ct))
         {
@@ -83,6 +90,7 @@ public sealed class Capture(JobStore jobs, PaymentStore store, JobPayments payme
 
             var payment = await store.GetAsync(jobId, CancellationToken.None);
             var now = clock.GetUtcNow();
+            PaymentCall? refund = null;
             try
             {
                 job.MarkPaid(actor, captured.Amount, captured.HoldId!, now);
@@ -90,7 +98,8 @@ public sealed class Capture(JobStore jobs, PaymentStore store, JobPayments payme
             }
             catch (JobRuleException)
             {
-                await payments.RefundCaptureAsync(jobId, captured.HoldId!, captured.Amount, CancellationToken.None);
+                // Given back only once this change commits, so a racer that records the capture first keeps the money.
+                refund = payments.JournalRefund(store, jobId, captured.HoldId!, captured.Amount);
                 payment.RecordRefundedCapture(captured.HoldId!, captured.Amount, now);
                 job.RecordPaymentUpdate(PaymentStatus.Refunded, null, "The payment was given back: the job changed while it was being captured.", now);
             }
@@ -98,15 +107,34 @@ public sealed class Capture(JobStore jobs, PaymentStore store, JobPayments payme
             try
             {
                 await jobs.SaveAsync(job, CancellationToken.None);
-                return;
             }
             catch (ConcurrencyConflict)
             {
                 // Something else committed first: read the job again.
+                continue;
             }
+
+            if (refund is not null)
+            {
+                await SettleRefundAsync(jobId, refund);
+            }
+
+            return;
         }
 
         log.LogWarning("Capture of hold {HoldId} for job {JobId} is left to the reconciler: the job kept changing.", captured.HoldId, jobId);
+    }
+
+    private async Task SettleRefundAsync(string jobId, PaymentCall refund)
+    {
+        try
+        {
+            await payments.SettleJournaledAsync(store, refund, CancellationToken.None);
+        }
+        catch (ApiProblem refused)
+        {
+            log.LogWarning("Refund of hold {HoldId} for job {JobId} failed ({Reason}); the reconciler repeats it.", refund.HoldId, jobId, refused.Message);
+        }
     }
 
     /// <summary>

@@ -77,13 +77,22 @@ public sealed class JobPayments(IPaymentGateway gateway, IDbContextFactory<Hustl
         return entry;
     }
 
-    public Task<GatewayResult> SettleJournaledAsync(PaymentStore store, PaymentCall entry, CancellationToken ct) =>
-        SettleAsync(entry, store.SaveAsync, () => gateway.VoidAsync(new HoldRequest(entry.HoldId!, entry.IdempotencyKey), ct), ct);
+    /// <summary>
+    /// Journals giving a capture back in full inside the caller's change (the job can no longer be paid), to be called
+    /// with <see cref="SettleJournaledAsync"/> after that change commits: a change that loses its race gives nothing back.
+    /// </summary>
+    public PaymentCall JournalRefund(PaymentStore store, string jobId, string holdId, long amount)
+    {
+        var entry = new PaymentCall { JobId = jobId, Operation = "refund", IdempotencyKey = RefundCaptureKey(jobId, holdId), Amount = amount, HoldId = holdId, StartedAt = clock.GetUtcNow() };
+        store.Journal(entry);
+        return entry;
+    }
 
-    /// <summary>Gives a capture back in full: its change did not commit, or the job can no longer be paid.</summary>
-    public Task<GatewayResult> RefundCaptureAsync(string jobId, string holdId, long amount, CancellationToken ct) =>
-        RunAsync(jobId, "refund", RefundCaptureKey(jobId, holdId), amount, holdId, null,
-            (g, key) => g.RefundAsync(new RefundRequest(holdId, amount, key), ct), ct);
+    /// <summary>Makes a call journaled inside a committed change (a void or a refund); unanswered, the reconciler repeats it.</summary>
+    public Task<GatewayResult> SettleJournaledAsync(PaymentStore store, PaymentCall entry, CancellationToken ct) =>
+        SettleAsync(entry, store.SaveAsync, () => entry.Operation == "refund"
+            ? gateway.RefundAsync(new RefundRequest(entry.HoldId!, entry.Amount, entry.IdempotencyKey), ct)
+            : gateway.VoidAsync(new HoldRequest(entry.HoldId!, entry.IdempotencyKey), ct), ct);
 
     /// <summary>
     /// Undoes a hold whose transition did not commit. The hold is left alone when the committed job uses it (a

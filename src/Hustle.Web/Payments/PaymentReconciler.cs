@@ -122,7 +122,7 @@ public sealed class PaymentReconciler(HustleDb db, JobPayments payments, IPaymen
         var captures = await db.Set<PaymentCall>().AsNoTracking()
             .Where(c => c.Operation == "capture" && c.State == PaymentCallState.Succeeded && c.StartedAt <= cutoff)
             .Where(c => db.Jobs.Any(j => j.Id == c.JobId && j.Status != JobStatus.Paid))
-            .Where(c => !db.Set<PaymentCall>().Any(r => r.Operation == "refund" && r.HoldId == c.HoldId && r.State == PaymentCallState.Succeeded))
+            .Where(c => !db.Set<PaymentCall>().Any(r => r.Operation == "refund" && r.HoldId == c.HoldId))
             .ToListAsync(ct);
         foreach (var call in captures)
         {
@@ -134,6 +134,7 @@ public sealed class PaymentReconciler(HustleDb db, JobPayments payments, IPaymen
 
             var payment = await store.GetAsync(job.Id, ct);
             var now = clock.GetUtcNow();
+            PaymentCall? refund = null;
             try
             {
                 try
@@ -143,13 +144,19 @@ public sealed class PaymentReconciler(HustleDb db, JobPayments payments, IPaymen
                 }
                 catch (JobRuleException)
                 {
+                    // Given back only once this change commits: should a request record the capture first, this change
+                    // loses its race and nothing is refunded.
                     log.LogWarning("Refunding capture {Key}: job {JobId} is {Status} and can no longer be paid.", call.IdempotencyKey, job.Id, job.Status);
-                    await payments.RefundCaptureAsync(job.Id, call.HoldId!, call.Amount, ct);
+                    refund = payments.JournalRefund(store, job.Id, call.HoldId!, call.Amount);
                     payment.RecordRefundedCapture(call.HoldId!, call.Amount, now);
                     job.RecordPaymentUpdate(PaymentStatus.Refunded, null, "The payment was given back: the job can no longer be paid.", now);
                 }
 
                 await jobs.SaveAsync(job, ct);
+                if (refund is not null)
+                {
+                    await payments.SettleJournaledAsync(store, refund, ct);
+                }
             }
             catch (ConcurrencyConflict)
             {

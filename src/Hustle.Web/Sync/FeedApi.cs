@@ -1,3 +1,4 @@
+using Hustle.Domain;
 using Hustle.Web.Data;
 using Hustle.Web.Infrastructure;
 using Microsoft.EntityFrameworkCore;
@@ -63,7 +64,7 @@ public static class FeedApi
             return new FeedResponse([], rows.Count > 0 ? rows[^1].Seq : from, ResetRequired: true);
         }
 
-        var events = rows.Where(e => e.Seq > from).Take(take).Select(FeedEnvelope.From).ToList();
+        var events = rows.Where(e => e.Seq > from).Take(take).Select(e => e.ToEnvelope()).ToList();
         return new FeedResponse(events, events.Count > 0 ? events[^1].Seq : from, ResetRequired: false);
     }
 }

@@ -62,7 +62,7 @@ public sealed class FeedWriter(HustleDb db, TimeProvider clock, SyncMetrics metr
                 Data = JsonSerializer.Serialize(data.ToDictionary(kv => kv.Key, kv => kv.Value), Json.Options),
             };
             db.FeedEvents.Add(row);
-            pushes.Add(new FeedPush(recipient, FeedEnvelope.From(row), 0));
+            pushes.Add(new FeedPush(recipient, row.ToEnvelope(), 0));
         }
 
         await db.SaveChangesAsync(ct);

@@ -1,3 +1,5 @@
+using Hustle.Domain;
+
 namespace Hustle.Web.Sync;
 
 /// <summary>What the server sends to a connected client over <c>/hubs/sync</c>.</summary>

@@ -1,3 +1,4 @@
+using Hustle.Domain;
 using System.Net;
 using System.Net.Http.Json;
 using Hustle.Web.Tests.Sync;
@@ -43,7 +44,7 @@ public sealed class SignOutTests(TestApp app) : IClassFixture<TestApp>
         Assert.Equal(200, await app.MeStatusAsync(user.Token));
         await (await app.RefreshAsync(laptop.RefreshToken)).Json();
         var job = await (user with { Client = app.Bearer(laptop.AccessToken) }).PostFlatJobAsync();
-        await laptopLive.NextAsync<Web.Sync.FeedEnvelope>(e => e.JobId == job.Str("id"));
+        await laptopLive.NextAsync<FeedEnvelope>(e => e.JobId == job.Str("id"));
     }
 
     [Fact]

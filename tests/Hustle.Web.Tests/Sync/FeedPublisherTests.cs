@@ -1,3 +1,4 @@
+using Hustle.Domain;
 using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 using System.Reflection;

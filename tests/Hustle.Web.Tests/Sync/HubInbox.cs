@@ -1,3 +1,4 @@
+using Hustle.Domain;
 using System.Collections.Concurrent;
 using System.Threading.Channels;
 using Hustle.Domain.Jobs;

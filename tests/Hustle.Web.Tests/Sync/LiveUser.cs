@@ -1,3 +1,4 @@
+using Hustle.Domain;
 using System.Threading.Channels;
 using Hustle.Client;
 using Microsoft.AspNetCore.Http.Connections;

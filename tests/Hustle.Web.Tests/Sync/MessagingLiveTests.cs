@@ -1,3 +1,4 @@
+using Hustle.Domain;
 using System.Net;
 using Hustle.Domain.Jobs;
 using Hustle.Web.Sync;

@@ -1,11 +1,12 @@
 using System.Text.Json;
+using Hustle.Domain;
 
 namespace Hustle.Web.Sync;
 
-/// <summary>The contract's event envelope: <c>{ seq, id, type, jobId, at, data }</c>.</summary>
-public sealed record FeedEnvelope(long Seq, string Id, string Type, string? JobId, DateTimeOffset At, JsonElement Data)
+public static class FeedEnvelopes
 {
-    public static FeedEnvelope From(FeedEvent e)
+    /// <summary>A stored feed row as the contract's envelope.</summary>
+    public static FeedEnvelope ToEnvelope(this FeedEvent e)
     {
         using var doc = JsonDocument.Parse(e.Data);
         return new(e.Seq, e.EventId, e.Type, e.JobId, e.At, doc.RootElement.Clone());
