@@ -245,11 +245,24 @@ public sealed class JobPayments(IPaymentGateway gateway, IDbContextFactory<Hustl
             return;
         }
 
-        var calls = await db.Set<PaymentCall>()
-            .Where(c => c.JobId == jobId && c.HoldId == holdId && (c.State == PaymentCallState.Succeeded || c.State == PaymentCallState.Orphaned) && c.Operation != "void")
-            .ToListAsync(ct);
-        calls.ForEach(c => c.MarkCompensated());
-        await db.SaveChangesAsync(ct);
+        for (var attempt = 1; attempt <= MaxRecordAttempts; attempt++)
+        {
+            var calls = await db.Set<PaymentCall>()
+                .Where(c => c.JobId == jobId && c.HoldId == holdId && (c.State == PaymentCallState.Succeeded || c.State == PaymentCallState.Orphaned) && c.Operation != "void")
+                .ToListAsync(ct);
+            calls.ForEach(c => c.MarkCompensated());
+            try
+            {
+                await db.SaveChangesAsync(ct);
+                return;
+            }
+            catch (DbUpdateConcurrencyException)
+            {
+                // Another writer (a racing compensation, the reconciler) changed these calls meanwhile: read them again;
+                // those it already marked are no longer in the list.
+                db.ChangeTracker.Clear();
+            }
+        }
     }
 
     public static string ShortHash(string text) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)))[..12];
