@@ -22,7 +22,7 @@ public static class Disputes
     /// void runs only after that. Voiding first would leave a live job on a voided hold if another change won the
     /// race. Should the void not be answered, the reconciler repeats the journaled call with the same key.
     /// </summary>
-    public static async Task<JobResponse> ResolveByCancelling(string id, ReasonRequest? body, CurrentUser me, JobStore jobs, PaymentStore store, JobPayments payments, TimeProvider clock, ILogger<JobPayments> log, CancellationToken ct)
+    public static async Task<JobResponse> ResolveByCancelling(string id, ReasonRequest? body, CurrentUser me, JobStore jobs, PaymentStore store, JobPayments payments, TimeProvider clock, CancellationToken ct)
     {
         new RequestRules().Text("reason", body?.Reason, 1000, required: false, multiline: true).ThrowIfAny();
         // Anyone but an operator is treated as for every other job endpoint: a non-participant gets 404, a party 409.
@@ -36,14 +36,7 @@ public static class Disputes
         payment.Release(clock.GetUtcNow());
         var answer = await jobs.SaveAsync(job, () => JobViews.For(job, me.Id), ct);
 
-        try
-        {
-            await payments.SettleJournaledAsync(store, voiding, CancellationToken.None);
-        }
-        catch (ApiProblem refused)
-        {
-            log.LogWarning("Void of hold {HoldId} after cancelling disputed job {JobId} failed ({Reason}); an unanswered one is repeated by the reconciler.", voiding.HoldId, job.Id, refused.Message);
-        }
+        await payments.SettleAfterCommitAsync(store, voiding);
 
         return answer;
     }

@@ -13,7 +13,7 @@ namespace Hustle.Web.Lifecycle;
 /// </summary>
 public static class Unassign
 {
-    public static async Task<JobResponse> Handle(string id, ReasonRequest? body, CurrentUser me, JobStore jobs, PaymentStore store, JobPayments payments, TimeProvider clock, ILogger<JobPayments> log, CancellationToken ct)
+    public static async Task<JobResponse> Handle(string id, ReasonRequest? body, CurrentUser me, JobStore jobs, PaymentStore store, JobPayments payments, TimeProvider clock, CancellationToken ct)
     {
         new RequestRules().Text("reason", body?.Reason, 1000, required: false, multiline: true).ThrowIfAny();
         var job = await jobs.GetForParticipantAsync(id, me.Id, ct);
@@ -24,14 +24,7 @@ public static class Unassign
         payment.GiveUpHold(clock.GetUtcNow());
         var answer = await jobs.SaveAsync(job, () => JobViews.For(job, me.Id), ct);
 
-        try
-        {
-            await payments.SettleJournaledAsync(store, voiding, CancellationToken.None);
-        }
-        catch (ApiProblem refused)
-        {
-            log.LogWarning("Void of hold {HoldId} after unassigning job {JobId} failed ({Reason}); an unanswered one is repeated by the reconciler.", voiding.HoldId, job.Id, refused.Message);
-        }
+        await payments.SettleAfterCommitAsync(store, voiding);
 
         return answer;
     }

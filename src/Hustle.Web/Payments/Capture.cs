@@ -116,25 +116,13 @@ public sealed class Capture(JobStore jobs, PaymentStore store, JobPayments payme
 
             if (refund is not null)
             {
-                await SettleRefundAsync(jobId, refund);
+                await payments.SettleAfterCommitAsync(store, refund);
             }
 
             return;
         }
 
         log.LogWarning("Capture of hold {HoldId} for job {JobId} is left to the reconciler: the job kept changing.", captured.HoldId, jobId);
-    }
-
-    private async Task SettleRefundAsync(string jobId, PaymentCall refund)
-    {
-        try
-        {
-            await payments.SettleJournaledAsync(store, refund, CancellationToken.None);
-        }
-        catch (ApiProblem refused)
-        {
-            log.LogWarning("Refund of hold {HoldId} for job {JobId} failed ({Reason}); the reconciler repeats it.", refund.HoldId, jobId, refused.Message);
-        }
     }
 
     /// <summary>

@@ -88,6 +88,22 @@ public sealed class JobPayments(IPaymentGateway gateway, IDbContextFactory<Hustl
         return entry;
     }
 
+    /// <summary>
+    /// Makes a call journaled inside a change once that change has committed. The change stands whatever the provider
+    /// answers: a refused or unanswered call is logged and left <c>Started</c> in the journal, and the reconciler repeats it.
+    /// </summary>
+    public async Task SettleAfterCommitAsync(PaymentStore store, PaymentCall entry)
+    {
+        try
+        {
+            await SettleJournaledAsync(store, entry, CancellationToken.None);
+        }
+        catch (ApiProblem refused)
+        {
+            log.LogWarning("{Operation} of hold {HoldId} for job {JobId} failed after its change committed ({Reason}); the reconciler repeats it.", entry.Operation, entry.HoldId, entry.JobId, refused.Message);
+        }
+    }
+
     /// <summary>Makes a call journaled inside a committed change (a void or a refund); unanswered, the reconciler repeats it.</summary>
     public Task<GatewayResult> SettleJournaledAsync(PaymentStore store, PaymentCall entry, CancellationToken ct) =>
         SettleAsync(entry, store.SaveAsync, () => entry.Operation == "refund"
