@@ -31,12 +31,20 @@ public static class Disputes
         job.EnsureResolvable(actor);
 
         var payment = await store.GetAsync(job.Id, ct);
-        var voiding = payments.JournalVoid(store, job.Id, payment.HoldId!, payment.AuthorizedAmount);
+        // A hold a racing capture spent has nothing left to release; a capture kept on a cancelled job is the reconciler's to refund.
+        var voiding = payment.HoldsUncapturedMoney ? payments.JournalVoid(store, job.Id, payment.HoldId!, payment.AuthorizedAmount) : null;
         job.ResolveDisputeByCancelling(actor, body?.Reason, clock.GetUtcNow());
-        payment.Release(clock.GetUtcNow());
+        if (voiding is not null)
+        {
+            payment.Release(clock.GetUtcNow());
+        }
+
         var answer = await jobs.SaveAsync(job, () => JobViews.For(job, me.Id), ct);
 
-        await payments.SettleAfterCommitAsync(store, voiding);
+        if (voiding is not null)
+        {
+            await payments.SettleAfterCommitAsync(store, voiding);
+        }
 
         return answer;
     }

@@ -47,6 +47,9 @@ public sealed class Payment
     /// <summary>The hold was let go without a capture (voided by Hustle, or released or lapsed at the provider).</summary>
     public bool IsReleased => AuthorizedAmount == 0 && VoidedAmount > 0;
 
+    /// <summary>Money is held and not yet captured: there is something to release (a hold spent by a capture is not).</summary>
+    public bool HoldsUncapturedMoney => HoldId is not null && AuthorizedAmount > 0 && CapturedAmount == 0;
+
     /// <summary>A hold taken for the job (at accept): the record starts over on it.</summary>
     public void Hold(string provider, GatewayResult hold, string paymentMethod, DateTimeOffset now)
     {
