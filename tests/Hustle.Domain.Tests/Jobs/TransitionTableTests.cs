@@ -3,31 +3,6 @@ using static Hustle.Domain.Tests.Jobs.Situations;
 
 namespace Hustle.Domain.Tests.Jobs;
 
-/// <summary>What a test tries to do to a job, through the public method that does it.</summary>
-public enum Attempt
-{
-    MakeOffer,
-    WithdrawOffer,
-    DeclineOffer,
-    AcceptOffer,
-    Unassign,
-    VerifyStartCode,
-    VerifyCompletionCode,
-    RequestPayment,
-    ConfirmAndPay,
-    AutoConfirm,
-    Dispute,
-    ResolveDisputeCancel,
-    Cancel,
-    Expire,
-    EditDetails,
-    EditPrice,
-    ProposePrice,
-    AcceptPriceProposal,
-    DeclinePriceProposal,
-    ReauthorizePayment,
-}
-
 /// <summary>
 /// Every (state, action, actor role) combination against the transition table of docs/ARCHITECTURE.md §3: an allowed one moves
 /// the job to the table's target, every other one is refused with a clear code and leaves the job exactly as it was.
