@@ -28,6 +28,9 @@ public abstract class HustleDb : IdentityDbContext<User>, IDataProtectionKeyCont
     protected HustleDb(DbContextOptions options)
         : base(options)
     {
+        // No savepoint around each SaveChanges inside a transaction (two statements a save): no writer here carries on
+        // in a transaction after a failed save; each one lets the whole transaction roll back.
+        Database.AutoSavepointsEnabled = false;
     }
 
     public DbSet<Job> Jobs => Set<Job>();
@@ -59,26 +62,51 @@ public abstract class HustleDb : IdentityDbContext<User>, IDataProtectionKeyCont
 
     public override int SaveChanges(bool acceptAllChangesOnSuccess)
     {
-        BumpPaymentVersions();
-        return base.SaveChanges(acceptAllChangesOnSuccess);
+        var detecting = BumpPaymentVersions();
+        try
+        {
+            return base.SaveChanges(acceptAllChangesOnSuccess);
+        }
+        finally
+        {
+            ChangeTracker.AutoDetectChangesEnabled = detecting;
+        }
     }
 
-    public override Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
+    public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
     {
-        BumpPaymentVersions();
-        return base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+        var detecting = BumpPaymentVersions();
+        try
+        {
+            return await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+        }
+        finally
+        {
+            ChangeTracker.AutoDetectChangesEnabled = detecting;
+        }
     }
 
     /// <summary>
     /// Every tracked change to a <see cref="Payment"/> moves its version on, here rather than at each writer, so none
-    /// can forget: the save is checked against the version read, and the next stale writer loses.
+    /// can forget: the save is checked against the version read, and the next stale writer loses. Changes are detected
+    /// once, here, and automatic detection is off until the save returns (it would walk every entry again); the
+    /// version set here is recorded as it is set. Returns whether automatic detection was on.
     /// </summary>
-    private void BumpPaymentVersions()
+    private bool BumpPaymentVersions()
     {
+        var detecting = ChangeTracker.AutoDetectChangesEnabled;
+        if (detecting)
+        {
+            ChangeTracker.DetectChanges();
+            ChangeTracker.AutoDetectChangesEnabled = false;
+        }
+
         foreach (var entry in ChangeTracker.Entries<Payment>().Where(e => e.State == EntityState.Modified))
         {
             var version = entry.Property(p => p.Version);
             version.CurrentValue = version.OriginalValue + 1;
         }
+
+        return detecting;
     }
 }

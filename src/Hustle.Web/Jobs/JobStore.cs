@@ -13,8 +13,31 @@ namespace Hustle.Web.Jobs;
 /// </summary>
 public sealed class JobStore(HustleDb db, FeedWriter feed, IFeedPublisher publisher, RequestInfo request, RequestIdempotency idempotency)
 {
-    public Task<Job?> FindAsync(string id, CancellationToken ct) =>
-        db.Jobs.Include(j => j.Offers).Include(j => j.PriceProposals).AsSplitQuery().FirstOrDefaultAsync(j => j.Id == id, ct);
+    // What the rules and AllowedActions read: the job with its pending price proposal (only a SCHEDULED job has one,
+    // and never two) in one statement, and its pending offers in a second one only while it has any (OPEN and
+    // REQUESTED): loaded apart, they keep the order they were made in. Closed offers and proposals are history
+    // (ListOffers reads them). Compiled: no expression tree to build and look up per step.
+    private static readonly Func<HustleDb, string, CancellationToken, Task<Job?>> ById = EF.CompileAsyncQuery(
+        (HustleDb db, string id, CancellationToken ct) => db.Jobs
+            .Include(j => j.PriceProposals.Where(p => p.Status == ProposalStatus.Pending))
+            .FirstOrDefault(j => j.Id == id));
+
+    private static readonly Func<HustleDb, string, CancellationToken, Task<Job?>> ByOffer = EF.CompileAsyncQuery(
+        (HustleDb db, string offerId, CancellationToken ct) => db.Jobs
+            .Include(j => j.PriceProposals.Where(p => p.Status == ProposalStatus.Pending))
+            .FirstOrDefault(j => j.Id == db.Offers.Where(o => o.Id == offerId).Select(o => o.JobId).FirstOrDefault()));
+
+    private static readonly Func<HustleDb, string, CancellationToken, Task<Job?>> ByProposal = EF.CompileAsyncQuery(
+        (HustleDb db, string proposalId, CancellationToken ct) => db.Jobs
+            .Include(j => j.PriceProposals.Where(p => p.Status == ProposalStatus.Pending))
+            .FirstOrDefault(j => j.Id == db.PriceProposals.Where(p => p.Id == proposalId).Select(p => p.JobId).FirstOrDefault()));
+
+    /// <summary>A job's pending offers, and the one named whatever its status; tracked, so they join the job's list.</summary>
+    private static readonly Func<HustleDb, string, string, IAsyncEnumerable<Offer>> OffersOf = EF.CompileAsyncQuery(
+        (HustleDb db, string jobId, string offerId) => db.Offers.Where(o => o.JobId == jobId && (o.Status == OfferStatus.Pending || o.Id == offerId)));
+
+    /// <summary>The job with what its rules and <see cref="AllowedActions"/> read: its pending offers and pending price proposal.</summary>
+    public async Task<Job?> FindAsync(string id, CancellationToken ct) => await WithOffersAsync(await ById(db, id, ct), "", ct);
 
     /// <summary>The job, if <paramref name="userId"/> takes part in it; otherwise 404 (never "forbidden": we don't confirm it exists).</summary>
     public async Task<Job> GetForParticipantAsync(string id, string userId, CancellationToken ct)
@@ -25,8 +48,7 @@ public sealed class JobStore(HustleDb db, FeedWriter feed, IFeedPublisher publis
 
     public async Task<Job> GetByOfferAsync(string offerId, string userId, CancellationToken ct)
     {
-        var jobId = await db.Offers.Where(o => o.Id == offerId).Select(o => o.JobId).FirstOrDefaultAsync(ct);
-        var job = jobId is null ? null : await FindAsync(jobId, ct);
+        var job = await WithOffersAsync(await ByOffer(db, offerId, ct), offerId, ct);
         var offer = job?.Offers.First(o => o.Id == offerId);
         return job is not null && (job.CustomerId == userId || offer!.HustlerId == userId) ? job : throw ApiProblem.NotFound("offer");
     }
@@ -34,10 +56,26 @@ public sealed class JobStore(HustleDb db, FeedWriter feed, IFeedPublisher publis
     /// <summary>The job a price proposal belongs to, if <paramref name="userId"/> is one of its two parties; otherwise 404.</summary>
     public async Task<Job> GetByProposalAsync(string proposalId, string userId, CancellationToken ct)
     {
-        var jobId = await db.PriceProposals.Where(p => p.Id == proposalId).Select(p => p.JobId).FirstOrDefaultAsync(ct);
-        var job = jobId is null ? null : await FindAsync(jobId, ct);
+        var job = await WithOffersAsync(await ByProposal(db, proposalId, ct), "", ct);
         return job is not null && (job.CustomerId == userId || job.HustlerId == userId) ? job : throw ApiProblem.NotFound("price proposal");
     }
+
+    private async Task<Job?> WithOffersAsync(Job? job, string offerId, CancellationToken ct)
+    {
+        if (job is { Status: JobStatus.Open or JobStatus.Requested } || (job is not null && offerId.Length > 0))
+        {
+            // Tracked: each offer joins the job's list as it is read.
+            await foreach (var _ in OffersOf(db, job.Id, offerId).WithCancellation(ct))
+            {
+            }
+        }
+
+        return job;
+    }
+
+    /// <summary>Every offer made on the job, whatever became of it, untracked.</summary>
+    public async Task<IReadOnlyList<Offer>> AllOffersAsync(string jobId, CancellationToken ct) =>
+        await db.Offers.AsNoTracking().Where(o => o.JobId == jobId).ToListAsync(ct);
 
     /// <summary>Disputed jobs still waiting for an operator's decision, oldest first.</summary>
     public async Task<IReadOnlyList<Job>> OpenDisputesAsync(int limit, CancellationToken ct) =>
@@ -49,7 +87,10 @@ public sealed class JobStore(HustleDb db, FeedWriter feed, IFeedPublisher publis
 
     public void Add(Job job) => db.Jobs.Add(job);
 
-    /// <summary>Saves the job with everything it recorded. <paramref name="alsoSave"/> runs inside the same transaction.</summary>
+    /// <summary>
+    /// Saves the job with everything it recorded. <paramref name="alsoSave"/> runs inside the same transaction, before
+    /// the save: what it adds to the unit of work (a payment) is written by the same save.
+    /// </summary>
     public Task SaveAsync(Job job, CancellationToken ct, Func<Task>? alsoSave = null) =>
         SaveInOneTransactionAsync(job, alsoSave, () => Task.CompletedTask, ct);
 
@@ -76,8 +117,16 @@ public sealed class JobStore(HustleDb db, FeedWriter feed, IFeedPublisher publis
         IReadOnlyList<FeedPush> pushes;
         await using (var transaction = await db.Database.BeginTransactionAsync(ct))
         {
+            // The recipients' seqs first (one statement), then one save of all the change made: the job under its
+            // version check, its history, its feed rows and what alsoSave adds (a payment).
+            pushes = await feed.StageAsync(job.NewEvents, job.CustomerId, ct, recipient => new Dictionary<string, object?> { ["allowedActions"] = AllowedActions.For(job, recipient) });
             try
             {
+                if (alsoSave is not null)
+                {
+                    await alsoSave();
+                }
+
                 await db.SaveChangesAsync(ct);
             }
             catch (DbUpdateConcurrencyException)
@@ -86,12 +135,7 @@ public sealed class JobStore(HustleDb db, FeedWriter feed, IFeedPublisher publis
                 throw ApiProblem.Concurrency();
             }
 
-            if (alsoSave is not null)
-            {
-                await alsoSave();
-            }
-
-            pushes = await feed.AppendAsync(job.NewEvents, job.CustomerId, ct, recipient => new Dictionary<string, object?> { ["allowedActions"] = AllowedActions.For(job, recipient) });
+            feed.Saved(pushes);
             await beforeCommit();
             await transaction.CommitAsync(ct);
         }

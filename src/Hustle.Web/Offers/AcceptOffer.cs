@@ -24,13 +24,13 @@ public static class AcceptOffer
         try
         {
             job.AcceptOffer(id, me.Actor, amount, Ids.Code(), Ids.Code(), clock.GetUtcNow());
-            // The payment is written after the job's version-checked update, in the same transaction: a racing accept
-            // then loses on the job (409), not on the payment row's key (which PostgreSQL reports only after waiting).
+            // The payment is saved with the job, whose version-checked update comes first in that save (EF orders the
+            // statements by table): a racing accept then loses on the job (409), not on the payment row's key (which
+            // PostgreSQL reports only after waiting).
             return await jobs.SaveAsync(job, () => JobViews.For(job, me.Id), ct, async () =>
             {
                 var payment = await store.GetOrOpenAsync(job, payments.Provider, ct);
                 payment.Hold(payments.Provider, hold, paymentMethod, clock.GetUtcNow());
-                await store.SaveAsync(ct);
             });
         }
         catch

@@ -11,7 +11,7 @@ public static class ListOffers
         var take = Paging.Limit(limit);
         var from = Paging.Read(after);
         var job = await jobs.GetForParticipantAsync(id, me.Id, ct);
-        var offers = job.Offers
+        var offers = (await jobs.AllOffersAsync(job.Id, ct))
             .Where(o => job.CustomerId == me.Id || o.HustlerId == me.Id)
             .Select(o => (Offer: o, Key: Paging.KeyOf(o.CreatedAt, o.Id)))
             .Where(o => from is not { } key || o.Key.At > key.At || (o.Key.At == key.At && string.CompareOrdinal(o.Key.Id, key.Id) > 0))

@@ -1,5 +1,8 @@
 using System.Data.Common;
+using System.Globalization;
+using System.Text;
 using System.Text.Json;
+using Hustle.Domain;
 using Hustle.Domain.Jobs;
 using Hustle.Web.Data;
 using Hustle.Web.Infrastructure;
@@ -15,8 +18,26 @@ namespace Hustle.Web.Sync;
 /// </summary>
 public sealed class FeedWriter(HustleDb db, TimeProvider clock, SyncMetrics metrics)
 {
+    /// <summary>Writes the events now, in the caller's transaction (for a writer whose own change is already saved).</summary>
     /// <param name="forRecipient">Fields for one recipient's copy alone (what that person may do to the job now).</param>
     public async Task<IReadOnlyList<FeedPush>> AppendAsync(IReadOnlyList<JobEvent> events, string? customerId, CancellationToken ct, Func<string, IReadOnlyDictionary<string, object?>>? forRecipient = null)
+    {
+        var pushes = await StageAsync(events, customerId, ct, forRecipient);
+        if (pushes.Count > 0)
+        {
+            await db.SaveChangesAsync(ct);
+            Saved(pushes);
+        }
+
+        return pushes;
+    }
+
+    /// <summary>
+    /// Takes the recipients' next seqs (one statement for all of them) and adds the feed rows to the unit of work
+    /// without saving: the caller's one save writes them with its change, then it reports them with
+    /// <see cref="Saved"/>. Each copy's JSON is serialized once: the row keeps its text, the push the same element.
+    /// </summary>
+    public async Task<IReadOnlyList<FeedPush>> StageAsync(IReadOnlyList<JobEvent> events, string? customerId, CancellationToken ct, Func<string, IReadOnlyDictionary<string, object?>>? forRecipient = null)
     {
         if (events.Count == 0)
         {
@@ -24,67 +45,85 @@ public sealed class FeedWriter(HustleDb db, TimeProvider clock, SyncMetrics metr
         }
 
         var transaction = db.Database.CurrentTransaction ?? throw new InvalidOperationException("Feed events are written inside the transaction of the change.");
+        var copiesPerUser = new SortedDictionary<string, long>(StringComparer.Ordinal);
+        foreach (var recipient in events.SelectMany(e => e.Recipients))
+        {
+            copiesPerUser[recipient] = copiesPerUser.GetValueOrDefault(recipient) + 1;
+        }
+
+        var nextSeq = await IncrementCountersAsync(transaction, copiesPerUser, ct);
         var at = clock.GetUtcNow();
-        var copies = events.SelectMany(e => e.Recipients.Select(r => (Recipient: r, Event: e))).ToList();
-
-        // Users in a fixed order, so two transactions touching the same users lock their counters in the same order.
-        var nextSeq = new Dictionary<string, long>(StringComparer.Ordinal);
-        foreach (var group in copies.GroupBy(c => c.Recipient).OrderBy(g => g.Key, StringComparer.Ordinal))
+        var pushes = new List<FeedPush>();
+        foreach (var e in events)
         {
-            var count = group.Count();
-            var last = await IncrementCounterAsync(transaction, group.Key, count, ct);
-            nextSeq[group.Key] = last - count + 1;
+            var eventId = Ids.New("evt");
+            foreach (var recipient in e.Recipients)
+            {
+                var data = new Dictionary<string, object?>(e.Data);
+                if (e.CustomerOnly is { } codes && recipient == customerId)
+                {
+                    AddAll(data, codes);
+                }
+
+                if (forRecipient is not null)
+                {
+                    AddAll(data, forRecipient(recipient));
+                }
+
+                var json = JsonSerializer.SerializeToElement(data, Json.Options);
+                var row = new FeedEvent { UserId = recipient, Seq = nextSeq[recipient]++, EventId = eventId, Type = e.Type, JobId = e.JobId, At = at, Data = json.GetRawText() };
+                db.FeedEvents.Add(row);
+                pushes.Add(new FeedPush(recipient, new FeedEnvelope(row.Seq, row.EventId, row.Type, row.JobId, row.At, json), 0));
+            }
         }
 
-        var pushes = new List<FeedPush>(copies.Count);
-        var ids = events.ToDictionary(e => e, _ => Ids.New("evt"));
-        foreach (var (recipient, e) in copies)
-        {
-            IEnumerable<KeyValuePair<string, object?>> data = e.Data;
-            if (e.CustomerOnly is { } codes && recipient == customerId)
-            {
-                data = data.Concat(codes);
-            }
-
-            if (forRecipient is not null)
-            {
-                data = data.Concat(forRecipient(recipient));
-            }
-
-            var row = new FeedEvent
-            {
-                UserId = recipient,
-                Seq = nextSeq[recipient]++,
-                EventId = ids[e],
-                Type = e.Type,
-                JobId = e.JobId,
-                At = at,
-                Data = JsonSerializer.Serialize(data.ToDictionary(kv => kv.Key, kv => kv.Value), Json.Options),
-            };
-            db.FeedEvents.Add(row);
-            pushes.Add(new FeedPush(recipient, row.ToEnvelope(), 0));
-        }
-
-        await db.SaveChangesAsync(ct);
-        metrics.EventsWritten(pushes.Count);
         return pushes;
     }
 
-    private async Task<long> IncrementCounterAsync(IDbContextTransaction transaction, string userId, int count, CancellationToken ct)
+    /// <summary>Counts events whose rows the caller's save has written.</summary>
+    public void Saved(IReadOnlyList<FeedPush> pushes) => metrics.EventsWritten(pushes.Count);
+
+    private static void AddAll(Dictionary<string, object?> data, IReadOnlyDictionary<string, object?> more)
     {
-        var connection = db.Database.GetDbConnection();
-        await using var command = connection.CreateCommand();
+        foreach (var (key, value) in more)
+        {
+            data.Add(key, value);
+        }
+    }
+
+    /// <summary>
+    /// Moves every recipient's counter on by their number of copies in one upsert and returns each one's first new
+    /// seq. Users go in a fixed order, so two transactions touching the same users lock their counters in the same order.
+    /// </summary>
+    private async Task<Dictionary<string, long>> IncrementCountersAsync(IDbContextTransaction transaction, SortedDictionary<string, long> copiesPerUser, CancellationToken ct)
+    {
+        await using var command = db.Database.GetDbConnection().CreateCommand();
         command.Transaction = transaction.GetDbTransaction();
+        var values = new StringBuilder();
+        var i = 0;
+        foreach (var (user, count) in copiesPerUser)
+        {
+            values.Append(i == 0 ? "" : ", ").Append(CultureInfo.InvariantCulture, $"(@u{i}, @c{i})");
+            AddParameter(command, $"@u{i}", user);
+            AddParameter(command, $"@c{i}", count);
+            i++;
+        }
+
         command.CommandText =
-            """
-            INSERT INTO "FeedCounters" ("UserId", "LastSeq") VALUES (@user, @count)
-            ON CONFLICT ("UserId") DO UPDATE SET "LastSeq" = "FeedCounters"."LastSeq" + @count
-            RETURNING "LastSeq"
+            $"""
+            INSERT INTO "FeedCounters" ("UserId", "LastSeq") VALUES {values}
+            ON CONFLICT ("UserId") DO UPDATE SET "LastSeq" = "FeedCounters"."LastSeq" + excluded."LastSeq"
+            RETURNING "UserId", "LastSeq"
             """;
-        AddParameter(command, "@user", userId);
-        AddParameter(command, "@count", (long)count);
-        var result = await command.ExecuteScalarAsync(ct);
-        return Convert.ToInt64(result, System.Globalization.CultureInfo.InvariantCulture);
+        var first = new Dictionary<string, long>(copiesPerUser.Count, StringComparer.Ordinal);
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            var user = reader.GetString(0);
+            first[user] = reader.GetInt64(1) - copiesPerUser[user] + 1;
+        }
+
+        return first;
     }
 
     private static void AddParameter(DbCommand command, string name, object value)
