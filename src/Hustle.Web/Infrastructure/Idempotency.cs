@@ -40,6 +40,9 @@ public sealed class IdempotencyMiddleware(RequestDelegate next, ProblemException
 {
     public const string Header = "Idempotency-Key";
 
+    private static readonly Func<HustleDb, string, string, CancellationToken, Task<IdempotencyRecord?>> Kept = EF.CompileAsyncQuery(
+        (HustleDb db, string userId, string key, CancellationToken ct) => db.Set<IdempotencyRecord>().AsNoTracking().FirstOrDefault(r => r.UserId == userId && r.Key == key));
+
     public async Task InvokeAsync(HttpContext http)
     {
         var key = http.Request.Headers[Header].ToString();
@@ -64,7 +67,7 @@ public sealed class IdempotencyMiddleware(RequestDelegate next, ProblemException
         try
         {
             var db = http.RequestServices.GetRequiredService<HustleDb>();
-            var existing = await db.Set<IdempotencyRecord>().AsNoTracking().FirstOrDefaultAsync(r => r.UserId == userId && r.Key == key, http.RequestAborted);
+            var existing = await Kept(db, userId, key, http.RequestAborted);
             if (existing is not null)
             {
                 await ReplayAsync(http, existing, hash);
