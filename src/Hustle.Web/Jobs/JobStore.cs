@@ -11,7 +11,7 @@ namespace Hustle.Web.Jobs;
 /// events in one transaction, with the answer to the request when it carries an <c>Idempotency-Key</c>; the push only
 /// after commit. A stale save is refused with 409 and applies nothing.
 /// </summary>
-public sealed class JobStore(HustleDb db, FeedWriter feed, IFeedPublisher publisher, RequestInfo request, RequestIdempotency idempotency)
+public sealed class JobStore(HustleDb db, IWriteTransactions transactions, FeedWriter feed, IFeedPublisher publisher, RequestInfo request, RequestIdempotency idempotency)
 {
     public Task<Job?> FindAsync(string id, CancellationToken ct) =>
         db.Jobs.Include(j => j.Offers).Include(j => j.PriceProposals).AsSplitQuery().FirstOrDefaultAsync(j => j.Id == id, ct);
@@ -74,7 +74,7 @@ public sealed class JobStore(HustleDb db, FeedWriter feed, IFeedPublisher publis
         }
 
         IReadOnlyList<FeedPush> pushes;
-        await using (var transaction = await db.Database.BeginTransactionAsync(ct))
+        await using (var transaction = await transactions.BeginAsync(db, ct))
         {
             try
             {
@@ -93,10 +93,10 @@ public sealed class JobStore(HustleDb db, FeedWriter feed, IFeedPublisher publis
 
             pushes = await feed.AppendAsync(job.NewEvents, job.CustomerId, ct, recipient => new Dictionary<string, object?> { ["allowedActions"] = AllowedActions.For(job, recipient) });
             await beforeCommit();
-            await transaction.CommitAsync(ct);
+            // On SQLite the commit is the batch's: the push waits for it, and the pushes of a batch go out in commit order.
+            await transaction.CommitAsync(() => publisher.Publish(pushes));
         }
 
         job.ClearRecorded();
-        publisher.Publish(pushes);
     }
 }
