@@ -43,6 +43,7 @@ public sealed class SqliteGroupCommit : IWriteTransactions, IDisposable
     private readonly Thread _writer;
     private readonly Histogram<int> _batchSize;
     private readonly Histogram<double> _commitTime;
+    private readonly Histogram<double> _changeTime;
     private readonly UpDownCounter<int> _waiting;
     private int _started;
     private SqliteHustleDb? _connection;
@@ -57,6 +58,7 @@ public sealed class SqliteGroupCommit : IWriteTransactions, IDisposable
         var meter = meters.Create(MeterName);
         _batchSize = meter.CreateHistogram<int>("hustle.sqlite.batch_size", "{change}", "Changes written in one SQLite transaction and committed with one sync, failed ones included.");
         _commitTime = meter.CreateHistogram<double>("hustle.sqlite.commit_time", "ms", "COMMIT of a batch: the log write and, with synchronous=FULL, the disk sync.");
+        _changeTime = meter.CreateHistogram<double>("hustle.sqlite.change_time", "ms", "How long one change held the writer, from its turn to handing it back.");
         _waiting = meter.CreateUpDownCounter<int>("hustle.sqlite.changes_waiting", "{change}", "Changes queued for a batch.");
     }
 
@@ -123,7 +125,10 @@ public sealed class SqliteGroupCommit : IWriteTransactions, IDisposable
             while (true)
             {
                 transaction.CreateSavepoint(Savepoint);
-                if (!seat.Run(transaction.GetDbTransaction()))
+                var turn = Stopwatch.GetTimestamp();
+                var succeeded = seat.Run(transaction.GetDbTransaction());
+                _changeTime.Record(Stopwatch.GetElapsedTime(turn).TotalMilliseconds);
+                if (!succeeded)
                 {
                     transaction.RollbackToSavepoint(Savepoint);
                 }
