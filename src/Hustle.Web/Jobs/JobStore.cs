@@ -11,7 +11,7 @@ namespace Hustle.Web.Jobs;
 /// events in one transaction, with the answer to the request when it carries an <c>Idempotency-Key</c>; the push only
 /// after commit. A stale save is refused with 409 and applies nothing.
 /// </summary>
-public sealed class JobStore(HustleDb db, FeedWriter feed, IFeedPublisher publisher, RequestInfo request, RequestIdempotency idempotency)
+public sealed class JobStore(HustleDb db, IWriteTransactions transactions, FeedWriter feed, IFeedPublisher publisher, RequestInfo request, RequestIdempotency idempotency)
 {
     // What the rules and AllowedActions read: the job with its pending price proposal (only a SCHEDULED job has one,
     // and never two) in one statement, and its pending offers in a second one only while it has any (OPEN and
@@ -115,7 +115,7 @@ public sealed class JobStore(HustleDb db, FeedWriter feed, IFeedPublisher publis
         }
 
         IReadOnlyList<FeedPush> pushes;
-        await using (var transaction = await db.Database.BeginTransactionAsync(ct))
+        await using (var transaction = await transactions.BeginAsync(db, ct))
         {
             // The recipients' seqs first (one statement), then one save of all the change made: the job under its
             // version check, its history, its feed rows and what alsoSave adds (a payment).
@@ -137,10 +137,10 @@ public sealed class JobStore(HustleDb db, FeedWriter feed, IFeedPublisher publis
 
             feed.Saved(pushes);
             await beforeCommit();
-            await transaction.CommitAsync(ct);
+            // On SQLite the commit is the batch's: the push waits for it, and the pushes of a batch go out in commit order.
+            await transaction.CommitAsync(() => publisher.Publish(pushes));
         }
 
         job.ClearRecorded();
-        publisher.Publish(pushes);
     }
 }

@@ -11,7 +11,7 @@ namespace Hustle.Web.Messaging;
 /// Loads threads for their members only (anyone else gets 404) and saves messages and read marks the way JobStore
 /// saves jobs: the change and its feed events in one transaction, the push after commit.
 /// </summary>
-public sealed class ThreadStore(HustleDb db, FeedWriter feed, IFeedPublisher publisher, IPresenceStore presence, TimeProvider clock, RequestIdempotency idempotency)
+public sealed class ThreadStore(HustleDb db, IWriteTransactions transactions, FeedWriter feed, IFeedPublisher publisher, IPresenceStore presence, TimeProvider clock, RequestIdempotency idempotency)
 {
     public Task<ThreadOnJob?> FindForMemberAsync(string threadId, string userId, CancellationToken ct) =>
         db.MessageThreads.AsNoTracking()
@@ -67,7 +67,7 @@ public sealed class ThreadStore(HustleDb db, FeedWriter feed, IFeedPublisher pub
         Message message;
         IReadOnlyList<FeedPush> pushes;
         PreparedAnswer<T> prepared;
-        await using (var transaction = await db.Database.BeginTransactionAsync(ct))
+        await using (var transaction = await transactions.BeginAsync(db, ct))
         {
             // The update locks the thread row: two senders queue here and take consecutive seqs in commit order.
             await db.MessageThreads.Where(t => t.Id == thread.Id)
@@ -86,10 +86,9 @@ public sealed class ThreadStore(HustleDb db, FeedWriter feed, IFeedPublisher pub
             };
             pushes = await feed.AppendAsync([new JobEvent(EventTypes.MessageCreated, thread.JobId, [thread.CustomerId, thread.HustlerId], data)], thread.CustomerId, ct);
             prepared = await idempotency.PrepareAsync(db, () => answer(message), ct);
-            await transaction.CommitAsync(ct);
+            await transaction.CommitAsync(() => publisher.Publish(pushes));
         }
 
-        publisher.Publish(pushes);
         return (message, prepared.Give());
     }
 
@@ -102,7 +101,7 @@ public sealed class ThreadStore(HustleDb db, FeedWriter feed, IFeedPublisher pub
         var now = clock.GetUtcNow();
         ThreadReadState state;
         IReadOnlyList<FeedPush> pushes = [];
-        await using (var transaction = await db.Database.BeginTransactionAsync(ct))
+        await using (var transaction = await transactions.BeginAsync(db, ct))
         {
             var moved = await db.ThreadReadStates
                 .Where(r => r.ThreadId == thread.Id && r.UserId == readerId && r.LastReadSeq < upTo.Seq)
@@ -125,10 +124,9 @@ public sealed class ThreadStore(HustleDb db, FeedWriter feed, IFeedPublisher pub
                 pushes = await feed.AppendAsync([new JobEvent(EventTypes.MessagesRead, thread.JobId, [thread.CustomerId, thread.HustlerId], data)], thread.CustomerId, ct);
             }
 
-            await transaction.CommitAsync(ct);
+            await transaction.CommitAsync(() => publisher.Publish(pushes));
         }
 
-        publisher.Publish(pushes);
         return state;
     }
 

@@ -3,8 +3,9 @@ using System.ComponentModel.DataAnnotations;
 namespace Hustle.Web.Setup;
 
 /// <summary>
-/// Which database and where: <c>Hustle:Database:Provider</c>, <c>ConnectionStrings:Hustle</c> and
-/// <c>Hustle:SqliteSynchronous</c>, bound from the configuration's root because the three live in different sections.
+/// Which database and where: <c>Hustle:Database:Provider</c>, <c>ConnectionStrings:Hustle</c>,
+/// <c>Hustle:SqliteSynchronous</c> and <c>Hustle:SqliteGroupCommit</c>, bound from the configuration's root because
+/// they live in different sections.
 /// </summary>
 public sealed class DatabaseOptions : IValidatableObject
 {
@@ -22,6 +23,13 @@ public sealed class DatabaseOptions : IValidatableObject
     [ConfigurationKeyName("Hustle:SqliteSynchronous")]
     [AllowedValues(null, "", "FULL", "NORMAL", ErrorMessage = "Hustle:SqliteSynchronous is FULL or NORMAL.")]
     public string? SqliteSynchronous { get; set; }
+
+    /// <summary>
+    /// SQLite: changes written at the same moment share one transaction and one disk sync
+    /// (<see cref="Data.SqliteGroupCommit"/>), so FULL's durability costs no throughput. Off, each commits on its own.
+    /// </summary>
+    [ConfigurationKeyName("Hustle:SqliteGroupCommit")]
+    public bool SqliteGroupCommit { get; set; } = true;
 
     /// <summary>Unset is SQLite; <c>Postgres</c> is accepted for PostgreSQL.</summary>
     public bool IsPostgres => Provider is { } p && (p.Equals(PostgreSql, StringComparison.OrdinalIgnoreCase) || p.Equals("Postgres", StringComparison.OrdinalIgnoreCase));

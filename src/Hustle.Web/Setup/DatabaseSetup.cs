@@ -18,11 +18,23 @@ public static class DatabaseSetup
         var database = configuration.ReadSettings<DatabaseOptions>("");
         if (database.IsPostgres)
         {
+            // PostgreSQL groups concurrent commits into one log flush on its own.
+            services.AddSingleton<IWriteTransactions, OwnTransactions>();
             return services.AddHustleContext<PostgresHustleDb>((_, o) => o.UseNpgsql(database.ConnectionString));
         }
 
         var synchronous = string.IsNullOrEmpty(database.SqliteSynchronous) ? null : new SqliteSynchronousMode(database.SqliteSynchronous);
         services.AddSingleton<SqliteWriteQueue>();
+        if (database.SqliteGroupCommit)
+        {
+            services.AddSingleton<SqliteGroupCommit>();
+            services.AddSingleton<IWriteTransactions>(sp => sp.GetRequiredService<SqliteGroupCommit>());
+        }
+        else
+        {
+            services.AddSingleton<IWriteTransactions, OwnTransactions>();
+        }
+
         return services.AddHustleContext<SqliteHustleDb>((sp, o) =>
         {
             o.UseSqlite(database.ConnectionString ?? DatabaseOptions.DefaultSqliteConnection).AddInterceptors(sp.GetRequiredService<SqliteWriteQueue>());

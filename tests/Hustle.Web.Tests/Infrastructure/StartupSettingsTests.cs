@@ -19,6 +19,7 @@ public sealed class StartupSettingsTests
     [InlineData("Hustle:RunSweeps", "sometimes")]
     [InlineData("Hustle:Database:Provider", "Oracle")]
     [InlineData("Hustle:SqliteSynchronous", "OFF")]
+    [InlineData("Hustle:SqliteGroupCommit", "sometimes")]
     [InlineData("Hustle:RateLimits:JobsPerMinute", "-5")]
     [InlineData("Hustle:RateLimits:SignInPerMinute", "0")]
     [InlineData("Hustle:RateLimits:ConcurrentWrites", "0")]
@@ -100,6 +101,7 @@ public sealed class StartupSettingsTests
             ["Hustle:Payments:Provider"] = PaymentOptions.Simulated,
             ["Hustle:Database:Provider"] = DatabaseOptions.Sqlite,
             ["ConnectionStrings:Hustle"] = DatabaseOptions.DefaultSqliteConnection,
+            ["Hustle:SqliteGroupCommit"] = new DatabaseOptions().SqliteGroupCommit ? "true" : "false",
         };
 
         Assert.All(bound, setting => Assert.Equal((setting.Key, documented.GetValueOrDefault(setting.Key)), (setting.Key, setting.Value)));

@@ -29,7 +29,7 @@ public sealed class SimulatedPaymentOptions
 /// the record of its idempotency key: a replay returns the first answer, the same key with other parameters is
 /// refused, and two racing calls with one key move money once.
 /// </summary>
-public sealed class SimulatedGateway(IDbContextFactory<HustleDb> contexts, TimeProvider clock, IOptions<SimulatedPaymentOptions> options) : IPaymentGateway, IPaymentMethodRules
+public sealed class SimulatedGateway(IDbContextFactory<HustleDb> contexts, IWriteTransactions transactions, TimeProvider clock, IOptions<SimulatedPaymentOptions> options) : IPaymentGateway, IPaymentMethodRules
 {
     public const string Visa = "pm_card_visa";
     public const string NoIncremental = "pm_card_noIncremental";
@@ -170,7 +170,7 @@ public sealed class SimulatedGateway(IDbContextFactory<HustleDb> contexts, TimeP
             // Serializable: two calls that read the same hold and both change it (a capture racing a void) cannot both
             // commit. Under PostgreSQL's default (read committed) the later one would overwrite the earlier and both
             // would "succeed"; SQLite's transactions are serializable anyway.
-            await using var transaction = await db.Database.BeginTransactionAsync(IsolationLevel.Serializable, ct);
+            await using var transaction = await transactions.BeginAsync(db, IsolationLevel.Serializable, ct);
             try
             {
                 var seen = await db.Set<SimulatedIdempotencyKey>().AsNoTracking().FirstOrDefaultAsync(k => k.Key == key, ct);
@@ -184,7 +184,7 @@ public sealed class SimulatedGateway(IDbContextFactory<HustleDb> contexts, TimeP
                 var result = await operation(db);
                 db.Add(new SimulatedIdempotencyKey { Key = key, RequestHash = hash, Result = JsonSerializer.Serialize(result, Json.Options), CreatedAt = clock.GetUtcNow() });
                 await db.SaveChangesAsync(ct);
-                await transaction.CommitAsync(ct);
+                await transaction.CommitAsync();
                 return result;
             }
             catch (Exception e) when (attempt < MaxAttempts && IsLostRace(e))
