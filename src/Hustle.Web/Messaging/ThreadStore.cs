@@ -168,18 +168,31 @@ public sealed class ThreadStore(HustleDb db, IWriteTransactions transactions, Fe
     /// job not yet paid, cancelled or expired), and the other member of each thread in which both have written. A
     /// stranger who merely opened a thread on an open job learns nothing of the customer until the customer answers.
     /// </summary>
-    public async Task<List<string>> CounterpartsOfAsync(string userId, CancellationToken ct)
+    public async Task<List<string>> CounterpartsOfAsync(string userId, CancellationToken ct) =>
+        [.. (await CounterpartsAmongAsync(db, [userId], ct))[userId]];
+
+    /// <summary>
+    /// <see cref="CounterpartsOfAsync"/> of many users in one query (user id → their counterparts): presence asks it
+    /// for everyone who came or went while its previous query ran, so a crowd connecting at once costs a few queries.
+    /// </summary>
+    public static async Task<ILookup<string, string>> CounterpartsAmongAsync(HustleDb db, IReadOnlyCollection<string> userIds, CancellationToken ct)
     {
         var onLiveJobs = db.Jobs.AsNoTracking()
-            .Where(j => j.HustlerId != null && (j.CustomerId == userId || j.HustlerId == userId)
+            .Where(j => j.HustlerId != null && (userIds.Contains(j.CustomerId) || userIds.Contains(j.HustlerId!))
                 && j.Status != JobStatus.Paid && j.Status != JobStatus.Cancelled && j.Status != JobStatus.Expired)
-            .Select(j => j.CustomerId == userId ? j.HustlerId! : j.CustomerId);
+            .Select(j => new { Customer = j.CustomerId, Hustler = j.HustlerId! });
         var inConversation = db.MessageThreads.AsNoTracking()
-            .Where(t => (t.CustomerId == userId || t.HustlerId == userId)
+            .Where(t => (userIds.Contains(t.CustomerId) || userIds.Contains(t.HustlerId))
                 && db.Messages.Any(m => m.ThreadId == t.Id && m.SenderId == t.CustomerId)
                 && db.Messages.Any(m => m.ThreadId == t.Id && m.SenderId == t.HustlerId))
-            .Select(t => t.CustomerId == userId ? t.HustlerId : t.CustomerId);
-        return await onLiveJobs.Union(inConversation).ToListAsync(ct);
+            .Select(t => new { Customer = t.CustomerId, Hustler = t.HustlerId });
+        var pairs = await onLiveJobs.Union(inConversation).ToListAsync(ct);
+        var asked = userIds.ToHashSet(StringComparer.Ordinal);
+        return pairs
+            .SelectMany(p => new[] { (Of: p.Customer, Other: p.Hustler), (Of: p.Hustler, Other: p.Customer) })
+            .Where(p => asked.Contains(p.Of))
+            .Distinct()
+            .ToLookup(p => p.Of, p => p.Other, StringComparer.Ordinal);
     }
 
     /// <summary>

@@ -21,7 +21,7 @@ public static class SyncSetup
         services.AddSingleton<IFeedPublisher>(sp => sp.GetRequiredService<SignalRFeedPublisher>());
         services.AddHostedService(sp => sp.GetRequiredService<SignalRFeedPublisher>());
         services.TryAddSingleton<IPresenceStore, InMemoryPresenceStore>(); // AddHustleBackplane registers Redis presence first when configured
-        services.AddScoped<PresenceTracker>();
+        services.AddSingleton<PresenceTracker>();
         services.AddSingleton<TypingThrottle>();
         return services;
     }

@@ -71,21 +71,47 @@ public sealed class InMemoryPresenceStore : IPresenceStore
 
 /// <summary>
 /// Turns hub connections into presence: the first connection of a user tells the people who share presence with
-/// them (<see cref="ThreadStore.CounterpartsOfAsync"/>) that they are online; the last one to close records <c>lastSeenAt</c> and tells them they are offline.
+/// them (<see cref="ThreadStore.CounterpartsAmongAsync"/>) that they are online; the last one to close records <c>lastSeenAt</c> and tells them they are offline.
+/// The database work is batched (<see cref="Batched{TItem, TResult}"/>): users who come or go while a query runs share
+/// the next one, so a crowd connecting or dropping at once (a deploy, a network blip) costs a few queries instead of
+/// one each, and one user alone waits for one query as before. A connect or disconnect still returns only once its
+/// own signal is sent, so a user's "online" and "offline" go out in the order they happened.
 /// Telling is best effort: a failure is logged and never fails the connect (SignalR would then drop the connection
 /// without a disconnect, and the store would keep the user online for ever).
 /// </summary>
-public sealed class PresenceTracker(
-    IPresenceStore store,
-    HustleDb db,
-    ThreadStore threads,
-    IHubContext<SyncHub, ISyncClient> hub,
-    TimeProvider clock,
-    ILogger<PresenceTracker> log)
+public sealed class PresenceTracker
 {
+    /// <summary>Users per query: well under the database's limit on parameters.</summary>
+    private const int MaxBatch = 500;
+
+    private readonly IPresenceStore _store;
+    private readonly IHubContext<SyncHub, ISyncClient> _hub;
+    private readonly TimeProvider _clock;
+    private readonly ILogger<PresenceTracker> _log;
+    private readonly Batched<string, IReadOnlyList<string>> _counterparts;
+    private readonly Batched<string, DateTimeOffset> _lastSeen;
+
+    public PresenceTracker(IPresenceStore store, IDbContextFactory<HustleDb> dbs, IHubContext<SyncHub, ISyncClient> hub, TimeProvider clock, ILogger<PresenceTracker> log)
+    {
+        (_store, _hub, _clock, _log) = (store, hub, clock, log);
+        _counterparts = new(async users =>
+        {
+            await using var db = await dbs.CreateDbContextAsync();
+            var counterparts = await ThreadStore.CounterpartsAmongAsync(db, users, CancellationToken.None);
+            return user => [.. counterparts[user]];
+        }, MaxBatch);
+        _lastSeen = new(async users =>
+        {
+            var at = clock.GetUtcNow();
+            await using var db = await dbs.CreateDbContextAsync();
+            await db.Users.Where(u => users.Contains(u.Id)).ExecuteUpdateAsync(s => s.SetProperty(u => u.LastSeenAt, at));
+            return _ => at;
+        }, MaxBatch);
+    }
+
     public async Task ConnectedAsync(string userId, string connectionId)
     {
-        if (await store.ConnectAsync(userId, connectionId))
+        if (await _store.ConnectAsync(userId, connectionId))
         {
             await TellCounterpartsAsync(new PresenceSignal(userId, Online: true, LastSeenAt: null));
         }
@@ -93,23 +119,24 @@ public sealed class PresenceTracker(
 
     public async Task DisconnectedAsync(string userId, string connectionId)
     {
-        if (!await store.DisconnectAsync(userId, connectionId))
+        if (!await _store.DisconnectAsync(userId, connectionId))
         {
             return;
         }
 
-        var at = clock.GetUtcNow();
+        DateTimeOffset at;
         try
         {
-            await db.Users.Where(u => u.Id == userId).ExecuteUpdateAsync(s => s.SetProperty(u => u.LastSeenAt, at));
+            at = await _lastSeen.RunAsync(userId);
         }
         catch (Exception e)
         {
-            log.LogWarning(e, "Could not record when {User} was last seen.", userId);
+            at = _clock.GetUtcNow();
+            _log.LogWarning(e, "Could not record when {User} was last seen.", userId);
         }
 
         // A device that connected while we were writing has already said "online"; an "offline" now would be wrong.
-        if ((await store.OnlineAmongAsync([userId])).Count == 0)
+        if ((await _store.OnlineAmongAsync([userId])).Count == 0)
         {
             await TellCounterpartsAsync(new PresenceSignal(userId, Online: false, LastSeenAt: at));
         }
@@ -123,18 +150,18 @@ public sealed class PresenceTracker(
     {
         try
         {
-            var online = await store.OnlineAmongAsync([userId, otherId]);
+            var online = await _store.OnlineAmongAsync([userId, otherId]);
             foreach (var (who, to) in new[] { (userId, otherId), (otherId, userId) })
             {
                 if (online.Contains(who))
                 {
-                    await hub.Clients.User(to).Presence(new PresenceSignal(who, Online: true, LastSeenAt: null));
+                    await _hub.Clients.User(to).Presence(new PresenceSignal(who, Online: true, LastSeenAt: null));
                 }
             }
         }
         catch (Exception e)
         {
-            log.LogWarning(e, "Could not introduce the presence of {User} and {Other}.", userId, otherId);
+            _log.LogWarning(e, "Could not introduce the presence of {User} and {Other}.", userId, otherId);
         }
     }
 
@@ -142,15 +169,15 @@ public sealed class PresenceTracker(
     {
         try
         {
-            var counterparts = await threads.CounterpartsOfAsync(signal.UserId, CancellationToken.None);
+            var counterparts = await _counterparts.RunAsync(signal.UserId);
             if (counterparts.Count > 0)
             {
-                await hub.Clients.Users(counterparts).Presence(signal);
+                await _hub.Clients.Users(counterparts).Presence(signal);
             }
         }
         catch (Exception e)
         {
-            log.LogWarning(e, "Could not tell the counterparts of {User} that they are {State}.", signal.UserId, signal.Online ? "online" : "offline");
+            _log.LogWarning(e, "Could not tell the counterparts of {User} that they are {State}.", signal.UserId, signal.Online ? "online" : "offline");
         }
     }
 }

@@ -1,6 +1,7 @@
 using Hustle.Web.Messaging;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http.Connections.Features;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.SignalR;
 
 namespace Hustle.Web.Sync;
@@ -8,9 +9,11 @@ namespace Hustle.Web.Sync;
 /// <summary>
 /// The one hub. Clients never join groups of their choosing: events go to <c>Clients.User(id)</c>, the user id
 /// coming from the authenticated connection. It also carries the ephemeral signals: typing and presence.
+/// SignalR makes a hub for every connect, disconnect and call, with a scope of its own: the constructor takes only
+/// singletons, so a connect builds no database context; <see cref="Typing"/> asks for its store itself.
 /// </summary>
 [Authorize]
-public sealed class SyncHub(SyncMetrics metrics, PresenceTracker presence, ThreadStore threads, TypingThrottle typing) : Hub<ISyncClient>
+public sealed class SyncHub(SyncMetrics metrics, PresenceTracker presence, TypingThrottle typing) : Hub<ISyncClient>
 {
     /// <summary>Said for an unknown thread and for someone else's alike, so a caller learns nothing about which it was.</summary>
     private const string NoSuchThread = "No such thread.";
@@ -30,7 +33,7 @@ public sealed class SyncHub(SyncMetrics metrics, PresenceTracker presence, Threa
     }
 
     /// <summary>The caller is typing in <paramref name="threadId"/>: tells the other member, at most once per user and thread every 2 s.</summary>
-    public async Task Typing(string threadId)
+    public async Task Typing(string threadId, [FromServices] ThreadStore threads)
     {
         var thread = string.IsNullOrEmpty(threadId) ? null : await threads.FindForMemberAsync(threadId, UserId, Context.ConnectionAborted);
         if (thread is null)
