@@ -215,6 +215,15 @@ public sealed class Node : IAsyncDisposable
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
+    /// <summary>Kills the node at once, when the bench is interrupted; nothing after a normal end.</summary>
+    public void StopNow()
+    {
+        if (_process is { HasExited: false })
+        {
+            _process.Kill();
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (_process is { HasExited: false })
@@ -224,6 +233,7 @@ public sealed class Node : IAsyncDisposable
         }
 
         _process?.Dispose();
+        _process = null;
         lock (_log)
         {
             _log.Dispose();

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.InteropServices;
 using System.Text.Json;
 using Hustle.LoadTest;
 
@@ -21,6 +22,16 @@ Console.WriteLine($"hustle-bench: {options.Users} users, {options.Rate}/s for {o
 
 await using var postgres = options.Postgres ? await PostgresServer.StartAsync(options.PostgresConnection) : null;
 await using var node = Node.Create(postgres is null ? Node.Sqlite(options.SqliteSynchronous) : Node.Postgres(postgres.NodeConnectionString(options.PostgresSynchronousCommit)), options.NodeSettings, out var configuration);
+// Ctrl+C or a kill: the node and the database the bench started would outlive it, holding their ports and folders.
+// Each handler stops them, then the signal ends the bench as it would have.
+void StopChildren(PosixSignalContext signal)
+{
+    node.StopNow();
+    postgres?.StopNow();
+}
+
+using var onInterrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, StopChildren);
+using var onTerminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, StopChildren);
 if (configuration != "Release")
 {
     Console.WriteLine($"warning: a {configuration} build; figures are only comparable from -c Release.");
@@ -106,7 +117,7 @@ var afterIdle = node.Stats();
 var idleCores = afterIdle.CoresSince(afterClients);
 
 var beforeDrive = node.Stats();
-var databaseBefore = postgres?.CpuSeconds();
+var databaseBefore = postgres?.Pid is null ? (double?)null : postgres.CpuSeconds();
 var clientBefore = ProcessStats.Read(Environment.ProcessId);
 var metricsBeforeDrive = await Metrics();
 var sampler = new NodeSampler(scraper, node.MetricsEndpoint);
@@ -118,7 +129,7 @@ var driveSeconds = clock.Elapsed.TotalSeconds;
 await stopSampling.CancelAsync();
 await sampling;
 var afterDrive = node.Stats();
-var databaseCores = postgres is null ? (double?)null : (postgres.CpuSeconds() - databaseBefore!.Value) / (afterDrive.At - beforeDrive.At).TotalSeconds;
+var databaseCores = databaseBefore is null ? (double?)null : (postgres!.CpuSeconds() - databaseBefore.Value) / (afterDrive.At - beforeDrive.At).TotalSeconds;
 var clientAfter = ProcessStats.Read(Environment.ProcessId);
 var metricsAfterDrive = await Metrics();
 var loadAtEnd = ProcessStats.LoadAverage();
