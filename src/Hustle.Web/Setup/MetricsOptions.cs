@@ -11,6 +11,9 @@ public sealed class MetricsOptions
 {
     public const string Section = "Hustle:Metrics";
 
+    /// <summary>Off: no meter is listened to (their instruments record nothing) and there is no <c>/metrics</c>.</summary>
+    public bool Enabled { get; set; } = true;
+
     /// <summary>The management port; null when there is none.</summary>
     [Range(1, 65535)]
     public int? Port { get; set; }

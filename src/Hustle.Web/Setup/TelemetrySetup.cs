@@ -30,6 +30,11 @@ public static class TelemetrySetup
     public static IServiceCollection AddHustleTelemetry(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddSettings<MetricsOptions>(configuration, MetricsOptions.Section);
+        if (!configuration.ReadSettings<MetricsOptions>(MetricsOptions.Section).Enabled)
+        {
+            return services;
+        }
+
         services.AddOpenTelemetry().ConfigureResource(r => r.AddService("Hustle.Web")).WithMetrics(metrics => metrics
             .AddMeter(Meters)
             // Every scrape collects afresh: readers a second apart (the load benchmark) must not see the last one's figures.
@@ -41,6 +46,11 @@ public static class TelemetrySetup
     /// <summary>The scrape endpoint, left out of the HTTP metrics it serves (a scraper's requests are not traffic).</summary>
     public static WebApplication MapHustleTelemetry(this WebApplication app)
     {
+        if (!app.Services.GetRequiredService<IOptions<MetricsOptions>>().Value.Enabled)
+        {
+            return app;
+        }
+
         app.MapPrometheusScrapingEndpoint(Path).RequireAuthorization(ReaderPolicy).DisableHttpMetrics();
         return app;
     }
