@@ -35,11 +35,17 @@ public sealed class Node : IAsyncDisposable
         _database = database(folder);
         _log = new StreamWriter(Path.Combine(folder, "node.log")) { AutoFlush = true };
         Port = FreePort();
+        MetricsPort = FreePort();
     }
 
     public int Port { get; }
 
+    /// <summary>The node's management port (<c>Hustle:Metrics:Port</c>), where Prometheus (and the bench) scrape without signing in.</summary>
+    public int MetricsPort { get; }
+
     public Uri BaseAddress => new($"http://127.0.0.1:{Port}");
+
+    public Uri MetricsEndpoint => new($"http://127.0.0.1:{MetricsPort}/metrics");
 
     public int Pid => _process?.Id ?? throw new InvalidOperationException("The node is not running.");
 
@@ -49,7 +55,6 @@ public sealed class Node : IAsyncDisposable
     public ProcessStats Stats() => _process is { HasExited: false }
         ? ProcessStats.Read(_process.Id)
         : throw new InvalidOperationException($"The node is not running; see {LogPath}.");
-
 
     /// <summary>The node's database settings: a SQLite file in the node's folder, with a synchronous mode when given.</summary>
     public static Func<string, string[]> Sqlite(string? synchronous) => folder =>
@@ -98,7 +103,7 @@ public sealed class Node : IAsyncDisposable
 
     public async Task StartAsync(HttpClient http)
     {
-        _process = Start([$"--Urls={BaseAddress}", .. Settings()]);
+        _process = Start([$"--Urls={BaseAddress};http://127.0.0.1:{MetricsPort}", $"--Hustle:Metrics:Port={MetricsPort}", .. Settings()]);
         var deadline = Stopwatch.StartNew();
         while (true)
         {
@@ -123,7 +128,19 @@ public sealed class Node : IAsyncDisposable
     }
 
     /// <summary>
-    /// The operator's token, for <c>/api/ops/metrics</c>: registered through the API like anyone (with a password the
+    /// Runs a full, compacting garbage collection in the node (<c>/api/ops/metrics?collect=true</c>, for operators), so
+    /// that the next scrape's heap is what is really alive: the memory per connection.
+    /// </summary>
+    public async Task CollectGarbageAsync(HttpClient http, string operatorToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(BaseAddress, "/api/ops/metrics?collect=true"));
+        request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", operatorToken);
+        using var response = await http.SendAsync(request);
+        response.EnsureSuccessStatusCode();
+    }
+
+    /// <summary>
+    /// The operator's token, for <c>/api/ops/metrics?collect=true</c>: registered through the API like anyone (with a password the
     /// sign-up policy accepts), made an operator with the node's own <c>grant-operator</c> command, then signed in.
     /// </summary>
     public async Task<string> SignInOperatorAsync(HttpClient http)
@@ -198,6 +215,15 @@ public sealed class Node : IAsyncDisposable
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
+    /// <summary>Kills the node at once, when the bench is interrupted; nothing after a normal end.</summary>
+    public void StopNow()
+    {
+        if (_process is { HasExited: false })
+        {
+            _process.Kill();
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (_process is { HasExited: false })
@@ -207,6 +233,7 @@ public sealed class Node : IAsyncDisposable
         }
 
         _process?.Dispose();
+        _process = null;
         lock (_log)
         {
             _log.Dispose();

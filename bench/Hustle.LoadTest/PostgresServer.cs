@@ -18,6 +18,7 @@ public sealed class PostgresServer : IAsyncDisposable
     private readonly string? _folder;
     private readonly NpgsqlConnectionStringBuilder _admin;
     private readonly string _database = $"hustle_bench_{Environment.ProcessId}";
+    private bool _stopped;
 
     private PostgresServer(string? folder, string adminConnection)
     {
@@ -118,6 +119,21 @@ public sealed class PostgresServer : IAsyncDisposable
         }
 
         await RunAsync("runuser", "-u", "postgres", "--", Path.Combine(Bin, "pg_ctl"), "-D", Path.Combine(_folder, "data"), "-m", "fast", "-w", "stop");
+        Directory.Delete(_folder, recursive: true);
+        _stopped = true;
+    }
+
+    /// <summary>Stops the bench's own cluster at once (no checkpoint: it is thrown away), when the bench is interrupted.</summary>
+    public void StopNow()
+    {
+        if (_folder is null || _stopped)
+        {
+            return;
+        }
+
+        _stopped = true;
+        using var stop = Process.Start("runuser", ["-u", "postgres", "--", Path.Combine(Bin, "pg_ctl"), "-D", Path.Combine(_folder, "data"), "-m", "immediate", "-w", "stop"]);
+        stop.WaitForExit();
         Directory.Delete(_folder, recursive: true);
     }
 

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.InteropServices;
 using System.Text.Json;
 using Hustle.LoadTest;
 
@@ -21,6 +22,16 @@ Console.WriteLine($"hustle-bench: {options.Users} users, {options.Rate}/s for {o
 
 await using var postgres = options.Postgres ? await PostgresServer.StartAsync(options.PostgresConnection) : null;
 await using var node = Node.Create(postgres is null ? Node.Sqlite(options.SqliteSynchronous) : Node.Postgres(postgres.NodeConnectionString(options.PostgresSynchronousCommit)), options.NodeSettings, out var configuration);
+// Ctrl+C or a kill: the node and the database the bench started would outlive it, holding their ports and folders.
+// Each handler stops them, then the signal ends the bench as it would have.
+void StopChildren(PosixSignalContext signal)
+{
+    node.StopNow();
+    postgres?.StopNow();
+}
+
+using var onInterrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, StopChildren);
+using var onTerminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, StopChildren);
 if (configuration != "Release")
 {
     Console.WriteLine($"warning: a {configuration} build; figures are only comparable from -c Release.");
@@ -35,6 +46,8 @@ using var hubHandler = new SocketsHttpHandler { PooledConnectionLifetime = Timeo
 using var invoker = new HttpMessageInvoker(hubHandler, disposeHandler: false);
 using var shared = new SocketsHttpHandler { PooledConnectionLifetime = Timeout.InfiniteTimeSpan, MaxConnectionsPerServer = 256 };
 using var plain = new HttpClient(shared, disposeHandler: false);
+// Scrapes have their own connection, so that they do not queue behind the load's requests when the node is behind.
+using var scraper = new HttpClient();
 
 var clock = Stopwatch.StartNew();
 var accounts = await node.SeedAsync(options.Users);
@@ -49,7 +62,14 @@ var pairs = users.Chunk(2).Select(p => new Pair(p[0], p[1])).ToList();
 var driver = new LifecycleDriver(pairs, options.MaxInFlight);
 await driver.WarmUpAsync(options.WarmupJobs);
 
-Task<OpsMetrics> Metrics(bool collect = false) => OpsMetrics.ReadAsync(plain, node.BaseAddress, operatorToken, collect);
+// The node's own figures come from its Prometheus endpoint, as an operator's dashboards would read them.
+Task<NodeMetrics> Metrics() => NodeMetrics.ScrapeAsync(scraper, node.MetricsEndpoint);
+
+async Task<NodeMetrics> MetricsOfLiveHeap()
+{
+    await node.CollectGarbageAsync(plain, operatorToken);
+    return await Metrics();
+}
 
 // Tiered compilation recompiles hot methods in the background after the warm-up: wait for it, or its cost would be
 // counted as the cost of the first seconds of driving.
@@ -67,7 +87,7 @@ for (var jitted = (await Metrics()).JitCompiledMethods; jitClock.Elapsed < TimeS
 }
 
 Console.WriteLine($"warm-up: {options.WarmupJobs} jobs, JIT settled after {jitClock.Elapsed.TotalSeconds:F0} s");
-var metricsBeforeClients = await Metrics(collect: true);
+var metricsBeforeClients = await MetricsOfLiveHeap();
 var beforeClients = node.Stats();
 
 using var stopPolling = new CancellationTokenSource();
@@ -88,7 +108,7 @@ else
 
 var connectSeconds = clock.Elapsed.TotalSeconds;
 await Task.Delay(TimeSpan.FromSeconds(3));
-var metricsAfterClients = await Metrics(collect: true);
+var metricsAfterClients = await MetricsOfLiveHeap();
 var afterClients = node.Stats();
 Console.WriteLine($"{users.Count} clients started in {connectSeconds:F1} s; node RSS {beforeClients.RssBytes >> 20} → {afterClients.RssBytes >> 20} MiB");
 
@@ -97,14 +117,19 @@ var afterIdle = node.Stats();
 var idleCores = afterIdle.CoresSince(afterClients);
 
 var beforeDrive = node.Stats();
-var databaseBefore = postgres?.CpuSeconds();
+var databaseBefore = postgres?.Pid is null ? (double?)null : postgres.CpuSeconds();
 var clientBefore = ProcessStats.Read(Environment.ProcessId);
 var metricsBeforeDrive = await Metrics();
+var sampler = new NodeSampler(scraper, node.MetricsEndpoint);
+using var stopSampling = new CancellationTokenSource();
+var sampling = sampler.RunAsync(stopSampling.Token);
 clock.Restart();
 await driver.RunAsync(options.Rate, options.Duration);
 var driveSeconds = clock.Elapsed.TotalSeconds;
+await stopSampling.CancelAsync();
+await sampling;
 var afterDrive = node.Stats();
-var databaseCores = postgres is null ? (double?)null : (postgres.CpuSeconds() - databaseBefore!.Value) / (afterDrive.At - beforeDrive.At).TotalSeconds;
+var databaseCores = databaseBefore is null ? (double?)null : (postgres!.CpuSeconds() - databaseBefore.Value) / (afterDrive.At - beforeDrive.At).TotalSeconds;
 var clientAfter = ProcessStats.Read(Environment.ProcessId);
 var metricsAfterDrive = await Metrics();
 var loadAtEnd = ProcessStats.LoadAverage();
@@ -145,6 +170,9 @@ var latency = options.Mode == SyncMode.PollSeed
     ? DeliveryLatency.OfSightings(driver)
     : DeliveryLatency.OfFeed(users, driver, pushOnly: options.Mode == SyncMode.Push);
 var answers = Percentiles.Of(driver.Transitions.Values.Select(t => DeliveryLatency.Ms(t.SentAt, t.AnsweredAt)));
+var pushLatency = metricsAfterDrive.PushLatencyMs.Since(metricsBeforeDrive.PushLatencyMs);
+var requestSeconds = metricsAfterDrive.RequestSeconds.Since(metricsBeforeDrive.RequestSeconds);
+double PerTransition(long count) => driver.Completed == 0 ? 0 : Math.Round((double)count / driver.Completed, 2);
 
 var result = new
 {
@@ -185,17 +213,24 @@ var result = new
     PollErrors = users.Sum(u => u.PollErrors),
     RssPerClientBytes = (afterClients.RssBytes - beforeClients.RssBytes) / users.Count,
     PrivatePerClientBytes = (afterClients.PrivateBytes - beforeClients.PrivateBytes) / users.Count,
-    GcHeapPerClientBytes = (metricsAfterClients.GcHeapBytes - metricsBeforeClients.GcHeapBytes) / users.Count,
+    GcHeapPerClientBytes = (metricsAfterClients.LiveHeapBytes - metricsBeforeClients.LiveHeapBytes) / users.Count,
     NodeRssMiB = afterDrive.RssBytes >> 20,
     NodeIdleCores = Math.Round(idleCores, 3),
     NodeDriveCores = Math.Round(afterDrive.CoresSince(beforeDrive), 3),
     DatabaseDriveCores = databaseCores is null ? (double?)null : Math.Round(databaseCores.Value, 3),
     BenchDriveCores = Math.Round(clientAfter.CoresSince(clientBefore), 3),
-    NodePushP50Ms = metricsAfterDrive.PushP50Ms,
-    NodePushP99Ms = metricsAfterDrive.PushP99Ms,
+    NodePushP50Ms = Math.Round(pushLatency.Quantile(0.5), 2),
+    NodePushP99Ms = Math.Round(pushLatency.Quantile(0.99), 2),
+    NodeRequestP50Ms = Math.Round(requestSeconds.Quantile(0.5) * 1000, 2),
+    NodeRequestP99Ms = Math.Round(requestSeconds.Quantile(0.99) * 1000, 2),
+    EfQueriesPerTransition = PerTransition(metricsAfterDrive.EfQueries - metricsBeforeDrive.EfQueries),
+    EfSavesPerTransition = PerTransition(metricsAfterDrive.EfSaves - metricsBeforeDrive.EfSaves),
+    ThreadPoolQueueMax = sampler.MaxQueueLength,
+    ThreadPoolThreadsMax = sampler.MaxThreads,
+    LockContentionsPerSecond = Math.Round((metricsAfterDrive.LockContentions - metricsBeforeDrive.LockContentions) / driveSeconds, 1),
     GcAllocatedMiBPerSecond = Math.Round((metricsAfterDrive.GcAllocatedBytes - metricsBeforeDrive.GcAllocatedBytes) / driveSeconds / (1 << 20), 1),
     GcCollections = $"{metricsAfterDrive.Gen0 - metricsBeforeDrive.Gen0}/{metricsAfterDrive.Gen1 - metricsBeforeDrive.Gen1}/{metricsAfterDrive.Gen2 - metricsBeforeDrive.Gen2}",
-    GcPausePercent = Math.Round((metricsAfterDrive.GcPauseMs - metricsBeforeDrive.GcPauseMs) / 10 / driveSeconds, 2),
+    GcPausePercent = Math.Round((metricsAfterDrive.GcPauseSeconds - metricsBeforeDrive.GcPauseSeconds) * 100 / driveSeconds, 2),
 };
 
 var json = JsonSerializer.Serialize(result, new JsonSerializerOptions(JsonSerializerDefaults.Web) { NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals });
@@ -208,6 +243,7 @@ Console.WriteLine(
     delivery from answer:   {latency.FromAnswer}
     delivery from `at`:     {latency.FromAt}
     lost {result.Lost} · duplicates {result.Duplicates} · not by push {result.NotByPush} · gaps filled {result.GapsFilled} · reconnects {result.Reconnects}
+    node (Prometheus): push p50/p99 {result.NodePushP50Ms}/{result.NodePushP99Ms} ms, request p50/p99 {result.NodeRequestP50Ms}/{result.NodeRequestP99Ms} ms, EF {result.EfQueriesPerTransition} queries + {result.EfSavesPerTransition} saves per transition, thread pool queue ≤ {result.ThreadPoolQueueMax} with ≤ {result.ThreadPoolThreadsMax} threads, {result.LockContentionsPerSecond} lock contentions/s, GC {result.GcCollections} ({result.GcPausePercent} % paused)
     node: {result.NodeDriveCores} cores driving{(databaseCores is null ? "" : $" (+ PostgreSQL {result.DatabaseDriveCores})")}, {result.NodeIdleCores} idle; {result.RssPerClientBytes / 1024.0:F1} KiB RSS, {result.PrivatePerClientBytes / 1024.0:F1} KiB private, {result.GcHeapPerClientBytes / 1024.0:F1} KiB GC heap per client
     """);
 if (options.ResultsFile is not null)

@@ -22,6 +22,7 @@ builder.Services.AddHustleSweeps();
 builder.Services.AddHustleApiDocs(builder.Configuration);
 builder.Services.AddBodyLimits(builder.Configuration);
 builder.Services.AddHustleSecurityHeaders(builder.Configuration);
+builder.Services.AddHustleTelemetry(builder.Configuration);
 
 var app = builder.Build();
 app.CheckSettings();
@@ -55,6 +56,7 @@ app.MapJobs();
 app.MapMessaging();
 app.MapFeed();
 app.MapOperations();
+app.MapHustleTelemetry();
 app.MapStripe();
 
 await app.MigrateDatabaseAsync();

@@ -5,13 +5,19 @@ namespace Hustle.Web.Sync;
 
 /// <summary>
 /// The sync layer's OpenTelemetry meter <c>Hustle.Sync</c>: connections by transport, events written, pushes sent
-/// (failed, dropped when the queue is full) and the delay from commit to push. Read it live with <c>dotnet-counters monitor -n Hustle.Web --counters Hustle.Sync</c>,
-/// or as a snapshot of this node at <c>GET /api/ops/metrics</c>.
+/// (failed, dropped when the queue is full) and the delay from commit to push. Prometheus reads it at <c>GET /metrics</c> (<c>TelemetrySetup</c>);
+/// <c>dotnet-counters monitor -n Hustle.Web --counters Hustle.Sync</c> live; a snapshot of this node at <c>GET /api/ops/metrics</c>.
 /// </summary>
 public sealed class SyncMetrics
 {
     public const string MeterName = "Hustle.Sync";
     private const int LatencySamples = 4096;
+
+    /// <summary>Fine below 50 ms, where a push should land, so that a percentile read from the buckets means something.</summary>
+    private static readonly InstrumentAdvice<double> LatencyBuckets = new()
+    {
+        HistogramBucketBoundaries = [0.5, 1, 2, 3, 4, 5, 7.5, 10, 15, 20, 25, 35, 50, 75, 100, 150, 250, 500, 1000, 2500, 5000, 10000],
+    };
 
     private readonly Counter<long> _eventsWritten;
     private readonly Counter<long> _pushesSent;
@@ -33,7 +39,7 @@ public sealed class SyncMetrics
         _pushesSent = meter.CreateCounter<long>("hustle.sync.pushes_sent", "{push}", "Envelopes handed to SignalR for a user.");
         _pushesFailed = meter.CreateCounter<long>("hustle.sync.pushes_failed", "{push}", "Pushes that threw; the feed still has the event.");
         _pushesDropped = meter.CreateCounter<long>("hustle.sync.pushes_dropped", "{push}", "Pushes dropped because the push queue was full; the feed still has the event.");
-        _pushLatency = meter.CreateHistogram<double>("hustle.sync.push_latency", "ms", "From commit of the change to the push being sent.");
+        _pushLatency = meter.CreateHistogram<double>("hustle.sync.push_latency", "ms", "From commit of the change to the push being sent.", tags: null, LatencyBuckets);
         _connections = meter.CreateUpDownCounter<long>("hustle.sync.connections", "{connection}", "Open hub connections, by transport.");
     }
 

@@ -91,6 +91,7 @@ public sealed class StartupSettingsTests
             ["Hustle:Client:PollDisconnectedSeconds"] = $"{new ClientOptions().PollDisconnectedSeconds}",
             ["Hustle:Sync:PushQueueCapacity"] = $"{new Web.Sync.PushQueueOptions().PushQueueCapacity}",
             ["Hustle:Sync:PushesInFlight"] = $"{new Web.Sync.PushQueueOptions().PushesInFlight}",
+            ["Hustle:Metrics:Enabled"] = $"{new MetricsOptions().Enabled}".ToLowerInvariant(),
             ["Hustle:SignIn:FreeFailures"] = $"{new SignInThrottleOptions().FreeFailures}",
             ["Hustle:SignIn:FirstDelay"] = new SignInThrottleOptions().FirstDelay.ToString("c"),
             ["Hustle:SignIn:MaxDelay"] = new SignInThrottleOptions().MaxDelay.ToString("c"),
