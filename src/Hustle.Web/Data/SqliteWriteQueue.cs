@@ -22,6 +22,10 @@ namespace Hustle.Web.Data;
 /// queued writers and slept in 150 ms steps until a gap opened; with 64 writers queued there was rarely one, and some
 /// requests waited over a minute while the median waited two seconds (docs/BENCHMARKS.md, "The second bottleneck").
 /// </para>
+/// <para>
+/// Most changes no longer commit here one by one: they take a seat in a batch of <see cref="SqliteGroupCommit"/>, whose
+/// writer holds the turn from <c>BEGIN</c> to <c>COMMIT</c> of each batch like any other transaction.
+/// </para>
 /// </summary>
 public sealed class SqliteWriteQueue : IDbTransactionInterceptor, IDbConnectionInterceptor, IDbCommandInterceptor, IDisposable
 {

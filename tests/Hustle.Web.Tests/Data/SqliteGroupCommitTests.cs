@@ -5,6 +5,7 @@ using Hustle.Web.Data;
 using Hustle.Web.Tests.Sync;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Hustle.Web.Tests.Data;
 
@@ -175,5 +176,29 @@ public sealed class SqliteGroupCommitTests(GroupCommitApp app) : IClassFixture<G
     {
         public Task<HttpResponseMessage> StartAsync(string? idempotencyKey = null) =>
             Hustler.SendRawAsync(HttpMethod.Post, $"/api/jobs/{JobId}/start", $$"""{"code": "{{StartCode}}"}""", idempotencyKey);
+    }
+}
+
+public sealed class GroupCommitOffApp : SqliteApp
+{
+    protected override IReadOnlyDictionary<string, string?> Settings => new Dictionary<string, string?> { ["Hustle:SqliteGroupCommit"] = "false" };
+}
+
+/// <summary><c>Hustle:SqliteGroupCommit=false</c>: each change commits in a transaction of its own, as on PostgreSQL.</summary>
+public sealed class SqliteGroupCommitOffTests(GroupCommitOffApp app) : IClassFixture<GroupCommitOffApp>
+{
+    [Fact]
+    public async Task Without_group_commit_each_change_commits_on_its_own_and_a_lifecycle_still_runs()
+    {
+        var customer = await app.CreateUserAsync("customer");
+        var hustler = await app.CreateUserAsync("hustler");
+
+        var (jobId, _) = await Api.ScheduledFlatJobAsync(customer, hustler);
+        var started = await Api.StartAsync(customer, hustler, jobId);
+
+        Assert.Equal("IN_PROGRESS", started.Str("status"));
+        Assert.IsType<OwnTransactions>(app.Services.GetRequiredService<IWriteTransactions>());
+        Assert.Null(app.Services.GetService<SqliteGroupCommit>());
+        Assert.Equal(["POST", "MAKE_OFFER", "ACCEPT_OFFER", "VERIFY_START_CODE"], (await hustler.HistoryAsync(jobId)).Select(h => h.Str("action")));
     }
 }
