@@ -1,3 +1,4 @@
+using Hustle.Web.Data;
 using Hustle.Web.Infrastructure;
 using Hustle.Web.Sync;
 using Microsoft.AspNetCore.Authorization;
@@ -25,6 +26,7 @@ public static class TelemetrySetup
         "Npgsql",
         "System.Runtime",
         SyncMetrics.MeterName,
+        SqliteGroupCommit.MeterName,
     ];
 
     public static IServiceCollection AddHustleTelemetry(this IServiceCollection services, IConfiguration configuration)
