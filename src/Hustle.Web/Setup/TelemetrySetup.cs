@@ -42,6 +42,7 @@ public static class TelemetrySetup
             // Every scrape collects afresh: readers a second apart (the load benchmark) must not see the last one's figures.
             .AddPrometheusExporter(o => o.ScrapeResponseCacheDurationMilliseconds = 0));
         services.AddAuthorizationBuilder().AddPolicy(ReaderPolicy, p => p.RequireAssertion(MayRead));
+        services.AddTransient<IStartupFilter, ManagementPortOnlyServesMetrics>();
         return services;
     }
 
@@ -71,5 +72,25 @@ public static class TelemetrySetup
         return context.Resource is HttpContext http
             && http.RequestServices.GetRequiredService<IOptions<MetricsOptions>>().Value.Port is { } port
             && http.Connection.LocalPort == port;
+    }
+
+    /// <summary>
+    /// The management port answers <c>/metrics</c> and <c>/health</c>, nothing else: it is not a second door to the API
+    /// around whatever stands in front of the public port. First in the pipeline, before anything reads the request.
+    /// </summary>
+    private sealed class ManagementPortOnlyServesMetrics(IOptions<MetricsOptions> options) : IStartupFilter
+    {
+        public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
+        {
+            if (options.Value.Port is { } port)
+            {
+                app.Use((context, nextMiddleware) =>
+                    context.Connection.LocalPort != port || context.Request.Path == Path || context.Request.Path == "/health"
+                        ? nextMiddleware(context)
+                        : Results.NotFound().ExecuteAsync(context));
+            }
+
+            next(app);
+        };
     }
 }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
+using System.Net.Http.Json;
 using Hustle.Web.Setup;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -24,6 +25,7 @@ public sealed class ManagementPortApp : TestApp
             o.Listen(IPAddress.Loopback, MetricsPort);
         });
         StartServer();
+        ClientOptions.BaseAddress = PublicAddress; // the test users sign up on the public port: the management port serves no API
     }
 
     public int MetricsPort { get; }
@@ -68,5 +70,23 @@ public sealed class ManagementPortTests(ManagementPortApp app) : IClassFixture<M
         Assert.True(series.Sum("http_server_request_duration_seconds_count", "http_route=\"/api/me/\"", "http_response_status_code=\"200\"") >= 1);
         await onPublic.Problem(401, "unauthorized");
         await withForgedHost.Problem(401, "unauthorized");
+    }
+
+    [Fact]
+    public async Task The_management_port_serves_metrics_and_health_and_not_the_API()
+    {
+        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{app.MetricsPort}") };
+        var customer = await app.CreateUserAsync("metrics-port-api");
+        var me = new HttpRequestMessage(HttpMethod.Get, "/api/me");
+        me.Headers.Authorization = new AuthenticationHeaderValue("Bearer", customer.Token);
+
+        var api = await http.SendAsync(me);
+        var register = await http.PostAsJsonAsync("/api/auth/register", new { email = $"port-{Guid.NewGuid():N}@hustle.test", password = TestUser.Password });
+        var health = await http.GetAsync("/health");
+
+        Assert.Equal(HttpStatusCode.NotFound, api.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, register.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, health.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await http.GetAsync(TelemetrySetup.Path)).StatusCode);
     }
 }
