@@ -4,7 +4,8 @@ namespace Hustle.LoadTest;
 
 /// <summary>
 /// The node's own figures as Prometheus reads them: one scrape of <c>GET /metrics</c> on the node's management port
-/// (<c>Hustle:Metrics:Port</c>), the OpenTelemetry meters of the sync layer, ASP.NET Core, EF Core and the runtime.
+/// (<c>Hustle:Metrics:Port</c>), the OpenTelemetry meters of the sync layer, ASP.NET Core, EF Core, the runtime and,
+/// on PostgreSQL, Npgsql (every command the node sends, with its duration; Microsoft.Data.Sqlite has no meter).
 /// Counters and histograms are totals since the node started: subtract two scrapes for a window.
 /// </summary>
 public sealed record NodeMetrics(
@@ -25,7 +26,8 @@ public sealed record NodeMetrics(
     long ThreadPoolQueueLength,
     long LockContentions,
     long EfQueries,
-    long EfSaves)
+    long EfSaves,
+    Histogram DatabaseCommandSeconds)
 {
     public static async Task<NodeMetrics> ScrapeAsync(HttpClient http, Uri endpoint)
     {
@@ -52,7 +54,8 @@ public sealed record NodeMetrics(
             Total("dotnet_thread_pool_queue_length_total"),
             Total("dotnet_monitor_lock_contentions_total"),
             Total("microsoft_entityframeworkcore_queries_total"),
-            Total("microsoft_entityframeworkcore_savechanges_total"));
+            Total("microsoft_entityframeworkcore_savechanges_total"),
+            scrape.Histogram("db_client_operation_duration_seconds"));
     }
 }
 

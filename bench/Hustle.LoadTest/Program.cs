@@ -172,6 +172,7 @@ var latency = options.Mode == SyncMode.PollSeed
 var answers = Percentiles.Of(driver.Transitions.Values.Select(t => DeliveryLatency.Ms(t.SentAt, t.AnsweredAt)));
 var pushLatency = metricsAfterDrive.PushLatencyMs.Since(metricsBeforeDrive.PushLatencyMs);
 var requestSeconds = metricsAfterDrive.RequestSeconds.Since(metricsBeforeDrive.RequestSeconds);
+var databaseCommands = metricsAfterDrive.DatabaseCommandSeconds.Since(metricsBeforeDrive.DatabaseCommandSeconds);
 double PerTransition(long count) => driver.Completed == 0 ? 0 : Math.Round((double)count / driver.Completed, 2);
 
 var result = new
@@ -225,6 +226,8 @@ var result = new
     NodeRequestP99Ms = Math.Round(requestSeconds.Quantile(0.99) * 1000, 2),
     EfQueriesPerTransition = PerTransition(metricsAfterDrive.EfQueries - metricsBeforeDrive.EfQueries),
     EfSavesPerTransition = PerTransition(metricsAfterDrive.EfSaves - metricsBeforeDrive.EfSaves),
+    SqlCommandsPerTransition = options.Postgres ? PerTransition((long)databaseCommands.Count) : (double?)null,
+    SqlCommandP99Ms = options.Postgres ? Math.Round(databaseCommands.Quantile(0.99) * 1000, 2) : (double?)null,
     ThreadPoolQueueMax = sampler.MaxQueueLength,
     ThreadPoolThreadsMax = sampler.MaxThreads,
     LockContentionsPerSecond = Math.Round((metricsAfterDrive.LockContentions - metricsBeforeDrive.LockContentions) / driveSeconds, 1),
@@ -243,7 +246,7 @@ Console.WriteLine(
     delivery from answer:   {latency.FromAnswer}
     delivery from `at`:     {latency.FromAt}
     lost {result.Lost} · duplicates {result.Duplicates} · not by push {result.NotByPush} · gaps filled {result.GapsFilled} · reconnects {result.Reconnects}
-    node (Prometheus): push p50/p99 {result.NodePushP50Ms}/{result.NodePushP99Ms} ms, request p50/p99 {result.NodeRequestP50Ms}/{result.NodeRequestP99Ms} ms, EF {result.EfQueriesPerTransition} queries + {result.EfSavesPerTransition} saves per transition, thread pool queue ≤ {result.ThreadPoolQueueMax} with ≤ {result.ThreadPoolThreadsMax} threads, {result.LockContentionsPerSecond} lock contentions/s, GC {result.GcCollections} ({result.GcPausePercent} % paused)
+    node (Prometheus): push p50/p99 {result.NodePushP50Ms}/{result.NodePushP99Ms} ms, request p50/p99 {result.NodeRequestP50Ms}/{result.NodeRequestP99Ms} ms, EF {result.EfQueriesPerTransition} queries + {result.EfSavesPerTransition} saves per transition{(options.Postgres ? $" ({result.SqlCommandsPerTransition} SQL commands, p99 {result.SqlCommandP99Ms} ms)" : "")}, thread pool queue ≤ {result.ThreadPoolQueueMax} with ≤ {result.ThreadPoolThreadsMax} threads, {result.LockContentionsPerSecond} lock contentions/s, GC {result.GcCollections} ({result.GcPausePercent} % paused)
     node: {result.NodeDriveCores} cores driving{(databaseCores is null ? "" : $" (+ PostgreSQL {result.DatabaseDriveCores})")}, {result.NodeIdleCores} idle; {result.RssPerClientBytes / 1024.0:F1} KiB RSS, {result.PrivatePerClientBytes / 1024.0:F1} KiB private, {result.GcHeapPerClientBytes / 1024.0:F1} KiB GC heap per client
     """);
 if (options.ResultsFile is not null)
