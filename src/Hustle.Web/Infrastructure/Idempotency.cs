@@ -40,8 +40,8 @@ public sealed class IdempotencyMiddleware(RequestDelegate next, ProblemException
 {
     public const string Header = "Idempotency-Key";
 
-    private static readonly Func<HustleDb, string, string, CancellationToken, Task<IdempotencyRecord?>> Kept = EF.CompileAsyncQuery(
-        (HustleDb db, string userId, string key, CancellationToken ct) => db.Set<IdempotencyRecord>().AsNoTracking().FirstOrDefault(r => r.UserId == userId && r.Key == key));
+    private static readonly PerModel<Func<HustleDb, string, string, CancellationToken, Task<IdempotencyRecord?>>> Kept = new(() => EF.CompileAsyncQuery(
+        (HustleDb db, string userId, string key, CancellationToken ct) => db.Set<IdempotencyRecord>().AsNoTracking().FirstOrDefault(r => r.UserId == userId && r.Key == key)));
 
     public async Task InvokeAsync(HttpContext http)
     {
@@ -67,7 +67,7 @@ public sealed class IdempotencyMiddleware(RequestDelegate next, ProblemException
         try
         {
             var db = http.RequestServices.GetRequiredService<HustleDb>();
-            var existing = await Kept(db, userId, key, http.RequestAborted);
+            var existing = await Kept.For(db)(db, userId, key, http.RequestAborted);
             if (existing is not null)
             {
                 await ReplayAsync(http, existing, hash);

@@ -17,27 +17,27 @@ public sealed class JobStore(HustleDb db, IWriteTransactions transactions, FeedW
     // and never two) in one statement, and its pending offers in a second one only while it has any (OPEN and
     // REQUESTED): loaded apart, they keep the order they were made in. Closed offers and proposals are history
     // (ListOffers reads them). Compiled: no expression tree to build and look up per step.
-    private static readonly Func<HustleDb, string, CancellationToken, Task<Job?>> ById = EF.CompileAsyncQuery(
+    private static readonly PerModel<Func<HustleDb, string, CancellationToken, Task<Job?>>> ById = new(() => EF.CompileAsyncQuery(
         (HustleDb db, string id, CancellationToken ct) => db.Jobs
             .Include(j => j.PriceProposals.Where(p => p.Status == ProposalStatus.Pending))
-            .FirstOrDefault(j => j.Id == id));
+            .FirstOrDefault(j => j.Id == id)));
 
-    private static readonly Func<HustleDb, string, CancellationToken, Task<Job?>> ByOffer = EF.CompileAsyncQuery(
+    private static readonly PerModel<Func<HustleDb, string, CancellationToken, Task<Job?>>> ByOffer = new(() => EF.CompileAsyncQuery(
         (HustleDb db, string offerId, CancellationToken ct) => db.Jobs
             .Include(j => j.PriceProposals.Where(p => p.Status == ProposalStatus.Pending))
-            .FirstOrDefault(j => j.Id == db.Offers.Where(o => o.Id == offerId).Select(o => o.JobId).FirstOrDefault()));
+            .FirstOrDefault(j => j.Id == db.Offers.Where(o => o.Id == offerId).Select(o => o.JobId).FirstOrDefault())));
 
-    private static readonly Func<HustleDb, string, CancellationToken, Task<Job?>> ByProposal = EF.CompileAsyncQuery(
+    private static readonly PerModel<Func<HustleDb, string, CancellationToken, Task<Job?>>> ByProposal = new(() => EF.CompileAsyncQuery(
         (HustleDb db, string proposalId, CancellationToken ct) => db.Jobs
             .Include(j => j.PriceProposals.Where(p => p.Status == ProposalStatus.Pending))
-            .FirstOrDefault(j => j.Id == db.PriceProposals.Where(p => p.Id == proposalId).Select(p => p.JobId).FirstOrDefault()));
+            .FirstOrDefault(j => j.Id == db.PriceProposals.Where(p => p.Id == proposalId).Select(p => p.JobId).FirstOrDefault())));
 
     /// <summary>A job's pending offers, and the one named whatever its status; tracked, so they join the job's list.</summary>
-    private static readonly Func<HustleDb, string, string, IAsyncEnumerable<Offer>> OffersOf = EF.CompileAsyncQuery(
-        (HustleDb db, string jobId, string offerId) => db.Offers.Where(o => o.JobId == jobId && (o.Status == OfferStatus.Pending || o.Id == offerId)));
+    private static readonly PerModel<Func<HustleDb, string, string, IAsyncEnumerable<Offer>>> OffersOf = new(() => EF.CompileAsyncQuery(
+        (HustleDb db, string jobId, string offerId) => db.Offers.Where(o => o.JobId == jobId && (o.Status == OfferStatus.Pending || o.Id == offerId))));
 
     /// <summary>The job with what its rules and <see cref="AllowedActions"/> read: its pending offers and pending price proposal.</summary>
-    public async Task<Job?> FindAsync(string id, CancellationToken ct) => await WithOffersAsync(await ById(db, id, ct), "", ct);
+    public async Task<Job?> FindAsync(string id, CancellationToken ct) => await WithOffersAsync(await ById.For(db)(db, id, ct), "", ct);
 
     /// <summary>The job, if <paramref name="userId"/> takes part in it; otherwise 404 (never "forbidden": we don't confirm it exists).</summary>
     public async Task<Job> GetForParticipantAsync(string id, string userId, CancellationToken ct)
@@ -48,7 +48,7 @@ public sealed class JobStore(HustleDb db, IWriteTransactions transactions, FeedW
 
     public async Task<Job> GetByOfferAsync(string offerId, string userId, CancellationToken ct)
     {
-        var job = await WithOffersAsync(await ByOffer(db, offerId, ct), offerId, ct);
+        var job = await WithOffersAsync(await ByOffer.For(db)(db, offerId, ct), offerId, ct);
         var offer = job?.Offers.First(o => o.Id == offerId);
         return job is not null && (job.CustomerId == userId || offer!.HustlerId == userId) ? job : throw ApiProblem.NotFound("offer");
     }
@@ -56,7 +56,7 @@ public sealed class JobStore(HustleDb db, IWriteTransactions transactions, FeedW
     /// <summary>The job a price proposal belongs to, if <paramref name="userId"/> is one of its two parties; otherwise 404.</summary>
     public async Task<Job> GetByProposalAsync(string proposalId, string userId, CancellationToken ct)
     {
-        var job = await WithOffersAsync(await ByProposal(db, proposalId, ct), "", ct);
+        var job = await WithOffersAsync(await ByProposal.For(db)(db, proposalId, ct), "", ct);
         return job is not null && (job.CustomerId == userId || job.HustlerId == userId) ? job : throw ApiProblem.NotFound("price proposal");
     }
 
@@ -65,7 +65,7 @@ public sealed class JobStore(HustleDb db, IWriteTransactions transactions, FeedW
         if (job is { Status: JobStatus.Open or JobStatus.Requested } || (job is not null && offerId.Length > 0))
         {
             // Tracked: each offer joins the job's list as it is read.
-            await foreach (var _ in OffersOf(db, job.Id, offerId).WithCancellation(ct))
+            await foreach (var _ in OffersOf.For(db)(db, job.Id, offerId).WithCancellation(ct))
             {
             }
         }

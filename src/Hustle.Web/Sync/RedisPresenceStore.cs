@@ -40,10 +40,11 @@ public sealed class RedisPresenceStore(
     private readonly string _node = Guid.NewGuid().ToString("N")[..12];
     private readonly Dictionary<string, HashSet<string>> _local = new(StringComparer.Ordinal);
     private readonly Lock _lock = new();
+    private Task _renewal = Task.CompletedTask;
 
     public async Task<bool> ConnectAsync(string userId, string connectionId)
     {
-        Track(userId, connectionId, add: true);
+        Track(userId, connectionId);
         try
         {
             var db = (await redis.ConnectAsync()).GetDatabase();
@@ -60,7 +61,9 @@ public sealed class RedisPresenceStore(
 
     public async Task<bool> DisconnectAsync(string userId, string connectionId)
     {
-        Track(userId, connectionId, add: false);
+        // A renewal that read this connection before it was forgotten would put its entry back after the removal below
+        // (the user would look online for a lease, and nobody would be told otherwise): let it finish first.
+        await Forget(userId, connectionId);
         try
         {
             var db = (await redis.ConnectAsync()).GetDatabase();
@@ -104,23 +107,32 @@ public sealed class RedisPresenceStore(
     public async Task RenewAsync()
     {
         List<(string User, string Connection)> mine;
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         lock (_lock)
         {
             mine = [.. _local.SelectMany(u => u.Value.Select(c => (u.Key, c)))];
+            _renewal = done.Task;
         }
 
-        if (mine.Count == 0)
+        try
         {
-            return;
-        }
+            if (mine.Count == 0)
+            {
+                return;
+            }
 
-        var db = (await redis.ConnectAsync()).GetDatabase();
-        var expiry = (double)Expiry();
-        await Task.WhenAll(mine.SelectMany(m => new Task[]
+            var db = (await redis.ConnectAsync()).GetDatabase();
+            var expiry = (double)Expiry();
+            await Task.WhenAll(mine.SelectMany(m => new Task[]
+            {
+                db.SortedSetAddAsync(Key(m.User), Member(m.Connection), expiry),
+                db.KeyExpireAsync(Key(m.User), KeyTimeToLive),
+            }));
+        }
+        finally
         {
-            db.SortedSetAddAsync(Key(m.User), Member(m.Connection), expiry),
-            db.KeyExpireAsync(Key(m.User), KeyTimeToLive),
-        }));
+            done.SetResult();
+        }
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -139,23 +151,30 @@ public sealed class RedisPresenceStore(
         }
     }
 
-    private void Track(string userId, string connectionId, bool add)
+    private void Track(string userId, string connectionId)
     {
         lock (_lock)
         {
-            if (add)
+            if (!_local.TryGetValue(userId, out var set))
             {
-                if (!_local.TryGetValue(userId, out var set))
-                {
-                    _local[userId] = set = new HashSet<string>(StringComparer.Ordinal);
-                }
-
-                set.Add(connectionId);
+                _local[userId] = set = new HashSet<string>(StringComparer.Ordinal);
             }
-            else if (_local.TryGetValue(userId, out var set) && set.Remove(connectionId) && set.Count == 0)
+
+            set.Add(connectionId);
+        }
+    }
+
+    /// <summary>Forgets a connection of this node; returns the lease renewal under way, which may have read it.</summary>
+    private Task Forget(string userId, string connectionId)
+    {
+        lock (_lock)
+        {
+            if (_local.TryGetValue(userId, out var set) && set.Remove(connectionId) && set.Count == 0)
             {
                 _local.Remove(userId);
             }
+
+            return _renewal;
         }
     }
 
