@@ -15,6 +15,13 @@ namespace Hustle.Web.Accounts;
 /// </summary>
 public sealed class SessionCheck(IDbContextFactory<HustleDb> dbs, TimeProvider clock, IOptionsMonitor<SessionCacheOptions> options, IOptions<IdentityOptions> identity)
 {
+    /// <summary>The session joined with its user's stamp; compiled, as every hub connect asks it once.</summary>
+    private static readonly PerModel<Func<HustleDb, string, CancellationToken, Task<SessionRow?>>> Session = new(() => EF.CompileAsyncQuery(
+        (HustleDb db, string sessionId, CancellationToken ct) => (from s in db.Set<UserSession>().AsNoTracking()
+                                                                   join u in db.Users on s.UserId equals u.Id
+                                                                   where s.Id == sessionId
+                                                                   select new SessionRow(s.UserId, s.RevokedAt != null, u.SecurityStamp)).FirstOrDefault()));
+
     private readonly ConcurrentDictionary<string, Entry> _entries = new(StringComparer.Ordinal);
     private readonly string _stampClaim = identity.Value.ClaimsIdentity.SecurityStampClaimType;
     private long _evictions;
@@ -61,10 +68,7 @@ public sealed class SessionCheck(IDbContextFactory<HustleDb> dbs, TimeProvider c
     {
         var evictions = Interlocked.Read(ref _evictions);
         await using var db = await dbs.CreateDbContextAsync(ct);
-        var row = await (from s in db.Set<UserSession>()
-                         join u in db.Users on s.UserId equals u.Id
-                         where s.Id == sessionId
-                         select new { s.UserId, Revoked = s.RevokedAt != null, u.SecurityStamp }).AsNoTracking().FirstOrDefaultAsync(ct);
+        var row = await Session.For(db)(db, sessionId, ct);
         var ttl = options.CurrentValue.CacheTtl;
         var entry = new Entry(row?.UserId, row is { Revoked: false }, row?.SecurityStamp, now + ttl.Ticks);
         // A revocation that arrived while this read ran may not be in what it read: then the answer is used once, not kept.
@@ -95,4 +99,6 @@ public sealed class SessionCheck(IDbContextFactory<HustleDb> dbs, TimeProvider c
     }
 
     private sealed record Entry(string? UserId, bool Live, string? Stamp, long ExpiresAt);
+
+    private sealed record SessionRow(string UserId, bool Revoked, string? SecurityStamp);
 }

@@ -114,12 +114,14 @@ public sealed class JobStore(HustleDb db, IWriteTransactions transactions, FeedW
             db.JobHistory.Add(entry);
         }
 
+        // The feed copies are worked out before the transaction: on SQLite it holds the one writer.
+        var events = feed.Prepare(job.NewEvents, job.CustomerId, recipient => new Dictionary<string, object?> { ["allowedActions"] = AllowedActions.For(job, recipient) });
         IReadOnlyList<FeedPush> pushes;
         await using (var transaction = await transactions.BeginAsync(db, ct))
         {
             // The recipients' seqs first (one statement), then one save of all the change made: the job under its
             // version check, its history, its feed rows and what alsoSave adds (a payment).
-            pushes = await feed.StageAsync(job.NewEvents, job.CustomerId, ct, recipient => new Dictionary<string, object?> { ["allowedActions"] = AllowedActions.For(job, recipient) });
+            pushes = await feed.StageAsync(events, ct);
             try
             {
                 if (alsoSave is not null)

@@ -37,23 +37,16 @@ public sealed class FeedWriter(HustleDb db, TimeProvider clock, SyncMetrics metr
     /// without saving: the caller's one save writes them with its change, then it reports them with
     /// <see cref="Saved"/>. Each copy's JSON is serialized once: the row keeps its text, the push the same element.
     /// </summary>
-    public async Task<IReadOnlyList<FeedPush>> StageAsync(IReadOnlyList<JobEvent> events, string? customerId, CancellationToken ct, Func<string, IReadOnlyDictionary<string, object?>>? forRecipient = null)
+    public Task<IReadOnlyList<FeedPush>> StageAsync(IReadOnlyList<JobEvent> events, string? customerId, CancellationToken ct, Func<string, IReadOnlyDictionary<string, object?>>? forRecipient = null) =>
+        StageAsync(Prepare(events, customerId, forRecipient), ct);
+
+    /// <summary>
+    /// Each recipient's copy of <paramref name="events"/>, serialized, before the transaction: on SQLite a change
+    /// holds the one writer from its first statement to its commit, so what needs no database is done first.
+    /// </summary>
+    public PreparedEvents Prepare(IReadOnlyList<JobEvent> events, string? customerId, Func<string, IReadOnlyDictionary<string, object?>>? forRecipient = null)
     {
-        if (events.Count == 0)
-        {
-            return [];
-        }
-
-        var transaction = db.Database.CurrentTransaction ?? throw new InvalidOperationException("Feed events are written inside the transaction of the change.");
-        var copiesPerUser = new SortedDictionary<string, long>(StringComparer.Ordinal);
-        foreach (var recipient in events.SelectMany(e => e.Recipients))
-        {
-            copiesPerUser[recipient] = copiesPerUser.GetValueOrDefault(recipient) + 1;
-        }
-
-        var nextSeq = await IncrementCountersAsync(transaction, copiesPerUser, ct);
-        var at = clock.GetUtcNow();
-        var pushes = new List<FeedPush>();
+        var copies = new List<PreparedCopy>();
         foreach (var e in events)
         {
             var eventId = Ids.New("evt");
@@ -71,10 +64,36 @@ public sealed class FeedWriter(HustleDb db, TimeProvider clock, SyncMetrics metr
                 }
 
                 var json = JsonSerializer.SerializeToElement(data, Json.Options);
-                var row = new FeedEvent { UserId = recipient, Seq = nextSeq[recipient]++, EventId = eventId, Type = e.Type, JobId = e.JobId, At = at, Data = json.GetRawText() };
-                db.FeedEvents.Add(row);
-                pushes.Add(new FeedPush(recipient, new FeedEnvelope(row.Seq, row.EventId, row.Type, row.JobId, row.At, json), 0));
+                copies.Add(new PreparedCopy(recipient, eventId, e.Type, e.JobId, json, json.GetRawText()));
             }
+        }
+
+        return new PreparedEvents(copies);
+    }
+
+    /// <summary>Gives the prepared copies their seqs and adds their rows to the unit of work, inside the caller's transaction (see <see cref="StageAsync(IReadOnlyList{JobEvent}, string?, CancellationToken, Func{string, IReadOnlyDictionary{string, object?}}?)"/>).</summary>
+    public async Task<IReadOnlyList<FeedPush>> StageAsync(PreparedEvents prepared, CancellationToken ct)
+    {
+        if (prepared.Copies.Count == 0)
+        {
+            return [];
+        }
+
+        var transaction = db.Database.CurrentTransaction ?? throw new InvalidOperationException("Feed events are written inside the transaction of the change.");
+        var copiesPerUser = new SortedDictionary<string, long>(StringComparer.Ordinal);
+        foreach (var copy in prepared.Copies)
+        {
+            copiesPerUser[copy.Recipient] = copiesPerUser.GetValueOrDefault(copy.Recipient) + 1;
+        }
+
+        var nextSeq = await IncrementCountersAsync(transaction, copiesPerUser, ct);
+        var at = clock.GetUtcNow();
+        var pushes = new List<FeedPush>(prepared.Copies.Count);
+        foreach (var copy in prepared.Copies)
+        {
+            var row = new FeedEvent { UserId = copy.Recipient, Seq = nextSeq[copy.Recipient]++, EventId = copy.EventId, Type = copy.Type, JobId = copy.JobId, At = at, Data = copy.Text };
+            db.FeedEvents.Add(row);
+            pushes.Add(new FeedPush(copy.Recipient, new FeedEnvelope(row.Seq, row.EventId, row.Type, row.JobId, row.At, copy.Json), 0));
         }
 
         return pushes;
@@ -134,3 +153,9 @@ public sealed class FeedWriter(HustleDb db, TimeProvider clock, SyncMetrics metr
         command.Parameters.Add(p);
     }
 }
+
+/// <summary>Feed copies serialized ahead of their transaction (<see cref="FeedWriter.Prepare"/>).</summary>
+public sealed record PreparedEvents(IReadOnlyList<PreparedCopy> Copies);
+
+/// <summary>One recipient's copy of an event, its payload as an element (for the push) and as text (for the row).</summary>
+public sealed record PreparedCopy(string Recipient, string EventId, string Type, string? JobId, JsonElement Json, string Text);
