@@ -75,7 +75,7 @@ public sealed class Capture(JobStore jobs, PaymentStore store, JobPayments payme
     /// the same key committed PAID, it captured the same money and nothing is left to do; if the job can still be
     /// paid by the same actor, the capture is recorded on it (under its version check, again if it loses again);
     /// otherwise (cancelled, or disputed before auto-confirm) the money is refunded and the hold is spent, so a later
-    /// confirmation holds the money anew.
+    /// confirmation holds the money anew. A capture already settled (recorded as kept, or given back) is left as it is.
     /// </summary>
     private async Task RecordLostCaptureAsync(string jobId, Actor actor, GatewayResult captured)
     {
@@ -88,7 +88,17 @@ public sealed class Capture(JobStore jobs, PaymentStore store, JobPayments payme
                 return;
             }
 
+            // The payment is read by a second statement: on PostgreSQL (READ COMMITTED) it can show a commit the job
+            // read above does not. Whatever committed after the job was read makes the save below lose; what the
+            // payment or the journal already shows is settled here: a capture a racer with the same key recorded as
+            // kept (its commit came between the two reads) is never refunded, and a capture a committed change gave
+            // back is never recorded as kept (that change may have moved the record to another hold since).
             var payment = await store.GetAsync(jobId, CancellationToken.None);
+            if (await store.IsCaptureSettledAsync(payment, captured.HoldId!, CancellationToken.None))
+            {
+                return;
+            }
+
             var now = clock.GetUtcNow();
             PaymentCall? refund = null;
             try
@@ -100,7 +110,7 @@ public sealed class Capture(JobStore jobs, PaymentStore store, JobPayments payme
             {
                 // Given back only once this change commits, so a racer that records the capture first keeps the money.
                 refund = payments.JournalRefund(store, jobId, captured.HoldId!, captured.Amount);
-                payment.RecordRefundedCapture(captured.HoldId!, captured.Amount, now);
+                payment.RecordRefundedCapture(captured.HoldId!, captured.Amount, now, await store.ReplacementCardAsync(payment, captured.HoldId!, CancellationToken.None));
                 job.RecordPaymentUpdate(PaymentStatus.Refunded, null, "The payment was given back: the job changed while it was being captured.", now);
             }
 

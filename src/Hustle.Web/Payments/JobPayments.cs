@@ -119,7 +119,8 @@ public sealed class JobPayments(IPaymentGateway gateway, IDbContextFactory<Hustl
     /// Either change is one conditional update on the version of the payment that was read, and only while the job
     /// still needs a hold; if anything committed in between, the decision is made again on what is there now. A job
     /// that no longer needs a hold (paid, cancelled, reopened), or whose record moved on to another hold, gets the
-    /// hold voided.
+    /// hold voided. A kept replacement starts the record over on it, as <see cref="Payment.Replace"/> does: nothing of
+    /// it is captured or refunded (what was refunded of the hold it replaced is not this hold's).
     /// </summary>
     public async Task CompensateAsync(string jobId, GatewayResult hold, CancellationToken ct)
     {
@@ -163,6 +164,8 @@ public sealed class JobPayments(IPaymentGateway gateway, IDbContextFactory<Hustl
                 .SetProperty(p => p.HoldId, hold.HoldId)
                 .SetProperty(p => p.PaymentMethod, method)
                 .SetProperty(p => p.AuthorizedAmount, hold.Amount)
+                .SetProperty(p => p.CapturedAmount, 0)
+                .SetProperty(p => p.RefundedAmount, 0)
                 .SetProperty(p => p.HoldExpiresAt, expires), ct))
             {
                 log.LogWarning("Job {JobId} keeps hold {HoldId}: it replaced hold {Current}, which the provider voided.", jobId, hold.HoldId, payment.HoldId);

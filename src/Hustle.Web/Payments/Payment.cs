@@ -44,6 +44,9 @@ public sealed class Payment
     /// <summary>The current hold can still be captured: it is held, and neither captured nor given back.</summary>
     public bool CanCapture => HoldId is not null && AuthorizedAmount > 0 && CapturedAmount == 0 && RefundedAmount == 0;
 
+    /// <summary>A capture of <paramref name="holdId"/> is recorded as kept: it is never refunded as a lost one, nor recorded again.</summary>
+    public bool Keeps(string holdId) => HoldId == holdId && CapturedAmount > 0;
+
     /// <summary>The hold was let go without a capture (voided by Hustle, or released or lapsed at the provider).</summary>
     public bool IsReleased => AuthorizedAmount == 0 && VoidedAmount > 0;
 
@@ -109,14 +112,26 @@ public sealed class Payment
     }
 
     /// <summary>
-    /// A capture of the current hold whose change did not commit was refunded: the hold is spent, so the next
-    /// confirmation holds the money anew instead of replaying a capture that was given back.
+    /// A capture whose change did not commit was refunded: the hold is spent, so the next confirmation holds the money
+    /// anew instead of replaying a capture that was given back. A capture of another hold leaves the record alone,
+    /// unless that hold replaced the current one (<paramref name="replacementCard"/>: the lost change had held anew,
+    /// and the provider voided the current hold for it): the record then moves to that spent hold. Left on the voided
+    /// hold, the next confirmation would hold anew with the lost change's key, get the spent hold back and replay its
+    /// refunded capture as a success.
     /// </summary>
-    public void RecordRefundedCapture(string holdId, long amount, DateTimeOffset now)
+    public void RecordRefundedCapture(string holdId, long amount, DateTimeOffset now, string? replacementCard = null)
     {
         if (holdId != HoldId)
         {
-            return;
+            if (replacementCard is null)
+            {
+                return;
+            }
+
+            PaymentMethod = replacementCard;
+            HoldId = holdId;
+            CapturedAmount = 0;
+            RefundedAmount = 0;
         }
 
         Require(CapturedAmount == 0, "A kept capture is refunded with a refund, not as a lost one.");

@@ -132,7 +132,16 @@ public sealed class PaymentReconciler(HustleDb db, JobPayments payments, IPaymen
                 continue;
             }
 
+            // As for a request's lost capture (Capture.RecordLostCaptureAsync): the job was read first, so a PAID job
+            // may have been paid with this very capture (not PAID when the captures were listed), and a capture that a
+            // racer recorded as kept, or gave back, since it was listed is left as it is.
             var payment = await store.GetAsync(job.Id, ct);
+            if (await store.IsCaptureSettledAsync(payment, call.HoldId!, ct))
+            {
+                store.Forget();
+                continue;
+            }
+
             var now = clock.GetUtcNow();
             PaymentCall? refund = null;
             try
@@ -148,7 +157,7 @@ public sealed class PaymentReconciler(HustleDb db, JobPayments payments, IPaymen
                     // loses its race and nothing is refunded.
                     log.LogWarning("Refunding capture {Key}: job {JobId} is {Status} and can no longer be paid.", call.IdempotencyKey, job.Id, job.Status);
                     refund = payments.JournalRefund(store, job.Id, call.HoldId!, call.Amount);
-                    payment.RecordRefundedCapture(call.HoldId!, call.Amount, now);
+                    payment.RecordRefundedCapture(call.HoldId!, call.Amount, now, await store.ReplacementCardAsync(payment, call.HoldId!, ct));
                     job.RecordPaymentUpdate(PaymentStatus.Refunded, null, "The payment was given back: the job can no longer be paid.", now);
                 }
 

@@ -46,6 +46,22 @@ public sealed class PaymentStore(HustleDb db)
             && (c.State == PaymentCallState.Started || c.State == PaymentCallState.Succeeded)
             && !db.Set<PaymentCall>().Any(r => r.JobId == jobId && r.Operation == "refund" && r.HoldId == c.HoldId && r.State == PaymentCallState.Succeeded), ct);
 
+    /// <summary>
+    /// The outcome of a capture of <paramref name="holdId"/> is settled: the payment records it as kept (a racer with the
+    /// same key committed it), or a committed change journaled its refund (the journal's refunds commit with their change).
+    /// A lost capture is then neither recorded nor refunded again.
+    /// </summary>
+    public async Task<bool> IsCaptureSettledAsync(Payment payment, string holdId, CancellationToken ct) =>
+        payment.Keeps(holdId) || await db.Set<PaymentCall>().AnyAsync(c => c.JobId == payment.JobId && c.Operation == "refund" && c.HoldId == holdId, ct);
+
+    /// <summary>The card of <paramref name="holdId"/> if it was taken in place of the payment's current hold (which the provider then voided).</summary>
+    public Task<string?> ReplacementCardAsync(Payment payment, string holdId, CancellationToken ct) =>
+        db.Set<PaymentCall>().AsNoTracking()
+            .Where(c => c.JobId == payment.JobId && c.HoldId == holdId && c.ReplacedHoldId != null && c.ReplacedHoldId == payment.HoldId
+                && (c.State == PaymentCallState.Succeeded || c.State == PaymentCallState.Orphaned))
+            .Select(c => c.PaymentMethod ?? payment.PaymentMethod)
+            .FirstOrDefaultAsync(ct);
+
     /// <summary>Adds a journal entry to the unit of work, so it commits (or not) with the transition.</summary>
     public void Journal(PaymentCall call) => db.Add(call);
 
