@@ -20,7 +20,7 @@ public static class DatabaseSetup
         {
             // PostgreSQL groups concurrent commits into one log flush on its own.
             services.AddSingleton<IWriteTransactions, OwnTransactions>();
-            return services.AddHustleContext<PostgresHustleDb>((_, o) => o.UseNpgsql(database.ConnectionString));
+            return services.AddHustleContext<PostgresHustleDb>((_, o) => o.UseNpgsql(WithAutoPrepare(database.ConnectionString!)));
         }
 
         var synchronous = string.IsNullOrEmpty(database.SqliteSynchronous) ? null : new SqliteSynchronousMode(database.SqliteSynchronous);
@@ -43,6 +43,22 @@ public static class DatabaseSetup
                 o.AddInterceptors(synchronous);
             }
         });
+    }
+
+    /// <summary>
+    /// The statements of a step are the same few, over and over: unless the connection string says otherwise, Npgsql
+    /// prepares the ones used often on each connection, so PostgreSQL stops parsing and planning them for every
+    /// transition (most of its CPU per step in the side-by-side benchmark, docs/BENCHMARKS.md).
+    /// </summary>
+    internal static string WithAutoPrepare(string connectionString)
+    {
+        var builder = new Npgsql.NpgsqlConnectionStringBuilder(connectionString);
+        if (builder.MaxAutoPrepare == 0)
+        {
+            builder.MaxAutoPrepare = 100;
+        }
+
+        return builder.ConnectionString;
     }
 
     /// <summary>Applies pending migrations at start, so a fresh clone runs with one command.</summary>
