@@ -62,8 +62,10 @@ public sealed class FeedCatchUpTests(LossyPushApp app) : IClassFixture<LossyPush
 
         hustler.AssertNothingMore();
         var seqs = hustler.Follower.AppliedEvents.Select(e => e.Seq).ToList();
+        // Applied once each, in order. A push committed just before the reconnect may still be queued when the catch-up
+        // has applied its event: it then reaches the new connection and the follower drops it by seq, as designed.
         Assert.Equal(Enumerable.Range(1, 8).Select(i => (long)i), seqs);
-        Assert.Equal(0, hustler.Follower.DuplicatesDropped);
+        Assert.Equal(seqs.Count, hustler.Follower.AppliedEvents.DistinctBy(e => e.Id).Count());
     }
 
     [Fact]
