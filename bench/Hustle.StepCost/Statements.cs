@@ -1,12 +1,7 @@
 using System.Collections.Concurrent;
-using System.Diagnostics;
-using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.RegularExpressions;
-using Microsoft.Data.Sqlite;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Diagnostics;
-using SQLitePCL;
+using Hustle.Web.Tests.Data;
 
 namespace Hustle.StepCost;
 
@@ -21,32 +16,22 @@ public interface IStatementCounter : IDisposable
     IReadOnlyList<string> StopRecording();
 }
 
-/// <summary>
-/// SQLite's own trace hook (<c>sqlite3_trace</c>) on every physical connection the app opens: it fires once for each
-/// statement the engine starts, so EF's commands, raw ADO.NET commands and an interceptor's <c>PRAGMA</c> all count,
-/// <c>BEGIN</c>, <c>SAVEPOINT</c> and <c>COMMIT</c> included. Connections are found through EF's diagnostic events.
-/// </summary>
-public sealed class SqliteStatements : IStatementCounter, IObserver<DiagnosticListener>, IObserver<KeyValuePair<string, object?>>
+/// <summary>Every statement SQLite runs on any connection the app opens (<see cref="SqliteTrace"/>), counted and recorded on demand.</summary>
+public sealed class SqliteStatements : IStatementCounter
 {
-    private readonly ConditionalWeakTable<sqlite3, object> _traced = [];
     private readonly ConcurrentQueue<string> _recorded = new();
-    private readonly strdelegate_trace _onStatement;
-    private readonly List<IDisposable> _subscriptions = [];
+    private readonly SqliteTrace _trace;
     private long _count;
     private volatile bool _recording;
 
-    public SqliteStatements()
+    public SqliteStatements() => _trace = new SqliteTrace(_ => true, sql =>
     {
-        _onStatement = (_, sql) =>
+        Interlocked.Increment(ref _count);
+        if (_recording)
         {
-            Interlocked.Increment(ref _count);
-            if (_recording)
-            {
-                _recorded.Enqueue(sql);
-            }
-        };
-        _subscriptions.Add(DiagnosticListener.AllListeners.Subscribe(this));
-    }
+            _recorded.Enqueue(sql);
+        }
+    });
 
     public long Count => Interlocked.Read(ref _count);
 
@@ -62,40 +47,7 @@ public sealed class SqliteStatements : IStatementCounter, IObserver<DiagnosticLi
         return [.. _recorded];
     }
 
-    public void OnNext(DiagnosticListener value)
-    {
-        if (value.Name == DbLoggerCategory.Name)
-        {
-            lock (_subscriptions)
-            {
-                _subscriptions.Add(value.Subscribe(this, name => name == RelationalEventId.ConnectionOpened.Name));
-            }
-        }
-    }
-
-    public void OnNext(KeyValuePair<string, object?> value)
-    {
-        if (value.Value is ConnectionEndEventData { Connection: SqliteConnection { Handle: { } handle } } && _traced.TryAdd(handle, handle))
-        {
-            raw.sqlite3_trace(handle, _onStatement, null);
-        }
-    }
-
-    public void OnCompleted()
-    {
-    }
-
-    public void OnError(Exception error)
-    {
-    }
-
-    public void Dispose()
-    {
-        lock (_subscriptions)
-        {
-            _subscriptions.ForEach(s => s.Dispose());
-        }
-    }
+    public void Dispose() => _trace.Dispose();
 }
 
 /// <summary>

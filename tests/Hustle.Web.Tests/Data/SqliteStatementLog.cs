@@ -1,10 +1,4 @@
 using System.Collections.Concurrent;
-using System.Diagnostics;
-using System.Runtime.CompilerServices;
-using Microsoft.Data.Sqlite;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Diagnostics;
-using SQLitePCL;
 
 namespace Hustle.Web.Tests.Data;
 
@@ -13,19 +7,15 @@ namespace Hustle.Web.Tests.Data;
 /// interceptor's PRAGMA, BEGIN and COMMIT): SQLite's trace hook, set on each physical connection to that file the
 /// first time EF opens it. What a step costs in statements is read here, not inferred from EF's own logging.
 /// </summary>
-public sealed class SqliteStatementLog : IObserver<DiagnosticListener>, IObserver<KeyValuePair<string, object?>>, IDisposable
+public sealed class SqliteStatementLog : IDisposable
 {
-    private readonly string _file;
-    private readonly ConditionalWeakTable<sqlite3, object> _traced = [];
     private readonly ConcurrentQueue<string> _statements = new();
-    private readonly strdelegate_trace _onStatement;
-    private readonly List<IDisposable> _subscriptions = [];
+    private readonly SqliteTrace _trace;
 
     public SqliteStatementLog(string file)
     {
-        _file = Path.GetFullPath(file);
-        _onStatement = (_, sql) => _statements.Enqueue(sql);
-        _subscriptions.Add(DiagnosticListener.AllListeners.Subscribe(this));
+        var path = Path.GetFullPath(file);
+        _trace = new SqliteTrace(connection => Path.GetFullPath(connection.DataSource) == path, _statements.Enqueue);
     }
 
     /// <summary>The statements run since the last call, each shortened to its verb and table (<c>UPDATE "Jobs"</c>).</summary>
@@ -40,42 +30,7 @@ public sealed class SqliteStatementLog : IObserver<DiagnosticListener>, IObserve
         return taken;
     }
 
-    public void OnNext(DiagnosticListener value)
-    {
-        if (value.Name == DbLoggerCategory.Name)
-        {
-            lock (_subscriptions)
-            {
-                _subscriptions.Add(value.Subscribe(this, name => name == RelationalEventId.ConnectionOpened.Name));
-            }
-        }
-    }
-
-    public void OnNext(KeyValuePair<string, object?> value)
-    {
-        if (value.Value is ConnectionEndEventData { Connection: SqliteConnection { Handle: { } handle } connection }
-            && Path.GetFullPath(connection.DataSource) == _file
-            && _traced.TryAdd(handle, handle))
-        {
-            raw.sqlite3_trace(handle, _onStatement, null);
-        }
-    }
-
-    public void OnCompleted()
-    {
-    }
-
-    public void OnError(Exception error)
-    {
-    }
-
-    public void Dispose()
-    {
-        lock (_subscriptions)
-        {
-            _subscriptions.ForEach(s => s.Dispose());
-        }
-    }
+    public void Dispose() => _trace.Dispose();
 
     /// <summary><c>SELECT "Jobs"</c>, <c>INSERT "FeedEvents"</c>, <c>BEGIN</c>: what a statement does, without its values.</summary>
     private static string Shape(string sql)
