@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using Hustle.Bench;
 using Npgsql;
 
 namespace Hustle.LoadTest;
@@ -54,10 +55,10 @@ public sealed class PostgresServer : IAsyncDisposable
         // The system temp folder: the postgres user cannot reach root's home.
         var folder = Path.Combine("/tmp", $"hustle-bench-pg-{Environment.ProcessId}");
         Directory.CreateDirectory(folder);
-        await RunAsync("chown", "postgres:", folder);
-        await RunAsync("runuser", "-u", "postgres", "--", Path.Combine(Bin, "initdb"), "-D", Path.Combine(folder, "data"), "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-locale");
+        await Commands.RunAsync("chown", "postgres:", folder);
+        await Commands.RunAsync("runuser", "-u", "postgres", "--", Path.Combine(Bin, "initdb"), "-D", Path.Combine(folder, "data"), "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-locale");
         var port = Node.FreePort();
-        await RunAsync(
+        await Commands.RunAsync(
             "runuser", "-u", "postgres", "--", Path.Combine(Bin, "pg_ctl"), "-D", Path.Combine(folder, "data"), "-l", Path.Combine(folder, "postgres.log"), "-w", "-t", "60",
             "-o", $"-c listen_addresses=127.0.0.1 -p {port} -k {folder} -c max_connections=300 -c shared_buffers=256MB", "start");
         var started = new PostgresServer(folder, $"Host=127.0.0.1;Port={port};Username=postgres;Database=postgres");
@@ -118,7 +119,7 @@ public sealed class PostgresServer : IAsyncDisposable
             return;
         }
 
-        await RunAsync("runuser", "-u", "postgres", "--", Path.Combine(Bin, "pg_ctl"), "-D", Path.Combine(_folder, "data"), "-m", "fast", "-w", "stop");
+        await Commands.RunAsync("runuser", "-u", "postgres", "--", Path.Combine(Bin, "pg_ctl"), "-D", Path.Combine(_folder, "data"), "-m", "fast", "-w", "stop");
         Directory.Delete(_folder, recursive: true);
         _stopped = true;
     }
@@ -135,23 +136,5 @@ public sealed class PostgresServer : IAsyncDisposable
         using var stop = Process.Start("runuser", ["-u", "postgres", "--", Path.Combine(Bin, "pg_ctl"), "-D", Path.Combine(_folder, "data"), "-m", "immediate", "-w", "stop"]);
         stop.WaitForExit();
         Directory.Delete(_folder, recursive: true);
-    }
-
-    private static async Task RunAsync(string file, params string[] args)
-    {
-        var info = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var arg in args)
-        {
-            info.ArgumentList.Add(arg);
-        }
-
-        using var process = Process.Start(info) ?? throw new InvalidOperationException($"Could not start {file}.");
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        if (process.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"{file} {string.Join(' ', args)} exited {process.ExitCode}: {await output}{await error}");
-        }
     }
 }

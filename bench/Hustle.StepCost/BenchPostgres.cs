@@ -1,6 +1,6 @@
-using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using Hustle.Bench;
 
 namespace Hustle.StepCost;
 
@@ -36,21 +36,21 @@ public sealed class BenchPostgres : IAsyncDisposable
         // The system temp folder: the postgres user cannot reach root's home.
         var folder = Path.Combine("/tmp", $"hustle-stepcost-pg-{Environment.ProcessId}");
         Directory.CreateDirectory(folder);
-        await RunAsync("chown", "postgres:", folder);
+        await Commands.RunAsync("chown", "postgres:", folder);
         var data = Path.Combine(folder, "data");
-        await RunAsync("runuser", "-u", "postgres", "--", Path.Combine(Bin, "initdb"), "-D", data, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-locale", "--no-sync");
+        await Commands.RunAsync("runuser", "-u", "postgres", "--", Path.Combine(Bin, "initdb"), "-D", data, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-locale", "--no-sync");
         var port = FreePort();
         var server = new BenchPostgres(folder, port);
-        await RunAsync(
+        await Commands.RunAsync(
             "runuser", "-u", "postgres", "--", Path.Combine(Bin, "pg_ctl"), "-D", data, "-l", server.LogPath, "-w", "-t", "60",
             "-o", $"-c listen_addresses=127.0.0.1 -p {port} -k {folder} -c fsync=off -c log_statement=all -c log_line_prefix=''", "start");
-        await RunAsync("runuser", "-u", "postgres", "--", Path.Combine(Bin, "createdb"), "-h", "127.0.0.1", "-p", $"{port}", "hustle_stepcost");
+        await Commands.RunAsync("runuser", "-u", "postgres", "--", Path.Combine(Bin, "createdb"), "-h", "127.0.0.1", "-p", $"{port}", "hustle_stepcost");
         return server;
     }
 
     public async ValueTask DisposeAsync()
     {
-        await RunAsync("runuser", "-u", "postgres", "--", Path.Combine(Bin, "pg_ctl"), "-D", Path.Combine(_folder, "data"), "-m", "fast", "-w", "stop");
+        await Commands.RunAsync("runuser", "-u", "postgres", "--", Path.Combine(Bin, "pg_ctl"), "-D", Path.Combine(_folder, "data"), "-m", "fast", "-w", "stop");
         Directory.Delete(_folder, recursive: true);
     }
 
@@ -59,23 +59,5 @@ public sealed class BenchPostgres : IAsyncDisposable
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
         return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
-    private static async Task RunAsync(string file, params string[] args)
-    {
-        var info = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var arg in args)
-        {
-            info.ArgumentList.Add(arg);
-        }
-
-        using var process = Process.Start(info) ?? throw new InvalidOperationException($"Could not start {file}.");
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        if (process.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"{file} {string.Join(' ', args)} exited {process.ExitCode}: {await output}{await error}");
-        }
     }
 }
